@@ -1,0 +1,43 @@
+"""statusmap: outage map and public status page for Norwegian water and wastewater utilities."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: config -> extensions -> blueprints -> CLI."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    from statusmap.config import load_config
+
+    load_config(app, test_config)
+
+    from statusmap.db import init_db
+    from statusmap.extensions import babel
+    from statusmap.i18n import select_locale
+
+    init_db(app)
+    babel.init_app(app, locale_selector=select_locale)
+
+    from statusmap import web
+    from statusmap.api.views import bp as api_bp
+    from statusmap.public.views import bp as public_bp
+
+    web.init_app(app)
+    app.register_blueprint(public_bp)
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+
+    from statusmap.cli import register_commands
+
+    register_commands(app)
+    return app

@@ -1,0 +1,1 @@
+"""Addresses: importing the national address register and flagging vulnerable subscribers."""

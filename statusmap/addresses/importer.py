@@ -1,0 +1,199 @@
+"""Import an address download into one municipality: validate rows, reproject, upsert. All or nothing.
+
+Rows that cannot be used (no street, bad coordinates, outside the municipality, duplicates) are
+rejected with a reason and reported; a file that cannot be read at all imports nothing. The caller
+commits, so any failure part way leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from dataclasses import field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import Transformer
+from sqlalchemy import insert
+from sqlalchemy import select
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from statusmap.addresses.reader import read_address_file
+from statusmap.gis.crs import to_utm
+from statusmap.gis.validation import NORWAY_EXTENTS
+from statusmap.models import Address
+from statusmap.models import Municipality
+from statusmap.models.audit import record
+from statusmap.models.base import utcnow
+
+# Called as progress(rows_just_written, rows_to_write_in_all).
+Progress = Callable[[int, int], None]
+ACCEPTED_EPSG = {4258, 4326, 25832, 25833, 25835}
+BATCH = 2000
+
+
+@dataclass
+class ImportSummary:
+    """What an import did: rows read, inserted, updated, and rejected with reasons."""
+
+    read: int = 0
+    inserted: int = 0
+    updated: int = 0
+    rejected: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def imported(self) -> int:
+        """Rows that were inserted or updated."""
+        return self.inserted + self.updated
+
+
+def import_addresses(
+    session: Session,
+    municipality: Municipality,
+    path: Path,
+    *,
+    actor: str,
+    tolerance_m: float = 2000.0,
+    progress: Progress | None = None,
+) -> ImportSummary:
+    """Import an address file into a municipality; raise AddressFileError if it is unreadable."""
+    table = read_address_file(path)
+    summary = ImportSummary(read=len(table))
+    rows = _clean_rows(table, municipality, tolerance_m, summary)
+    _upsert(session, municipality, rows, summary, progress)
+    record(session, actor=actor, action="import_addresses", obj=municipality,
+           municipality_id=municipality.id, file=path.name, read=summary.read,
+           inserted=summary.inserted, updated=summary.updated, rejected=len(summary.rejected))
+    return summary
+
+
+def _clean_rows(
+    table: pd.DataFrame, municipality: Municipality, tolerance_m: float, summary: ImportSummary
+) -> pd.DataFrame:
+    """Parse and check every row; keep the good ones, record the reason for each bad one."""
+    table = table.copy()
+    table["source_id"] = _source_ids(table)
+    table["reason"] = ""
+    _reject(table, table["adressenavn"].str.strip() == "", "no street name (adressenavn)")
+    _reject(table, table["source_id"] == "", "no identifier (lokalid)")
+    table["number_value"] = pd.to_numeric(table["nummer"].str.strip(), errors="coerce")
+    _reject(table, (table["nummer"].str.strip() != "") & table["number_value"].isna(),
+            "house number is not a number")
+    _check_kommune(table, municipality)
+    _set_dwellings(table)
+    _place_points(table, municipality, tolerance_m)
+    duplicate = table["source_id"].duplicated() & (table["source_id"] != "")
+    _reject(table, duplicate, "duplicate identifier (lokalid) in the file")
+    bad = table["reason"] != ""
+    summary.rejected.extend(
+        (int(line), str(reason)) for line, reason in zip(table.loc[bad, "line"],
+                                                          table.loc[bad, "reason"], strict=True)
+    )
+    return table.loc[~bad]
+
+
+def _reject(table: pd.DataFrame, mask: Any, reason: str) -> None:
+    """Give rows matching mask a reason, keeping the first reason a row got."""
+    table.loc[np.asarray(mask) & (table["reason"] == "").to_numpy(), "reason"] = reason
+
+
+def _source_ids(table: pd.DataFrame) -> pd.Series:
+    for column in ("lokalid", "adresseId"):
+        if column in table.columns:
+            return table[column].str.strip()
+    return pd.Series([""] * len(table), index=table.index)
+
+
+def _check_kommune(table: pd.DataFrame, municipality: Municipality) -> None:
+    if "kommunenummer" not in table.columns:
+        return
+    numbers = table["kommunenummer"].str.strip().str.zfill(4)
+    other = (table["kommunenummer"].str.strip() != "") & (numbers != municipality.kommunenummer)
+    _reject(table, other, f"belongs to another municipality (not {municipality.kommunenummer})")
+
+
+def _set_dwellings(table: pd.DataFrame) -> None:
+    if "bruksenheter" not in table.columns:
+        table["dwellings"] = 1
+        return
+    raw = table["bruksenheter"].str.strip()
+    values = pd.to_numeric(raw.where(raw != "", "1"), errors="coerce")
+    _reject(table, values.isna() | (values < 0), "dwelling count (bruksenheter) is not a number")
+    table["dwellings"] = values.fillna(0).clip(lower=0).astype(int)
+
+
+def _place_points(table: pd.DataFrame, municipality: Municipality, tolerance_m: float) -> None:
+    """Reproject coordinates to lon/lat and reject those outside Norway or the municipality."""
+    x = pd.to_numeric(table["x"].str.replace(",", "."), errors="coerce")
+    y = pd.to_numeric(table["y"].str.replace(",", "."), errors="coerce")
+    epsg = pd.to_numeric(table["epsg"], errors="coerce")
+    _reject(table, x.isna() | y.isna(), "coordinates (Nord/Øst) missing or not numbers")
+    _reject(table, ~epsg.isin(list(ACCEPTED_EPSG)), "unknown coordinate system (EPSG-kode)")
+    table["lon"], table["lat"] = np.nan, np.nan
+    for code in epsg.dropna().unique():
+        rows = (epsg == code) & (table["reason"] == "")
+        if not rows.any():
+            continue
+        transformer = Transformer.from_crs(int(code), 4326, always_xy=True)
+        lon, lat = transformer.transform(x[rows].to_numpy(), y[rows].to_numpy())
+        table.loc[rows, "lon"], table.loc[rows, "lat"] = lon, lat
+    points = shapely.points(table["lon"].fillna(0).to_numpy(), table["lat"].fillna(0).to_numpy())
+    in_norway = np.zeros(len(table), dtype=bool)
+    for extent in NORWAY_EXTENTS:
+        in_norway |= shapely.covers(extent, points)
+    _reject(table, ~in_norway, "outside Norway")
+    area = to_utm(municipality.boundary, municipality.utm_epsg).buffer(tolerance_m)
+    local = Transformer.from_crs(4326, municipality.utm_epsg, always_xy=True)
+    east, north = local.transform(table["lon"].fillna(0).to_numpy(),
+                                  table["lat"].fillna(0).to_numpy())
+    inside = shapely.covers(area, shapely.points(east, north))
+    _reject(table, ~inside, f"more than {tolerance_m:.0f} m outside the municipality")
+
+
+def _row_values(row: Any, municipality_id: int) -> dict[str, Any]:
+    number = None if pd.isna(row.number_value) else int(row.number_value)
+    return {
+        "municipality_id": municipality_id,
+        "source_id": row.source_id,
+        "street": row.adressenavn.strip(),
+        "number": number,
+        "letter": (row.bokstav or "").strip(),
+        "postcode": str(getattr(row, "postnummer", "") or "").strip().zfill(4)
+        if str(getattr(row, "postnummer", "") or "").strip() else "",
+        "place": str(getattr(row, "poststed", "") or "").strip(),
+        "dwellings": int(row.dwellings),
+        "location": shapely.Point(float(row.lon), float(row.lat)),
+        "lon": float(row.lon),
+        "lat": float(row.lat),
+        "updated_at": utcnow(),
+    }
+
+
+def _upsert(
+    session: Session, municipality: Municipality, rows: pd.DataFrame, summary: ImportSummary,
+    progress: Progress | None,
+) -> None:
+    """Insert new addresses and update known ones (matched on the register's identifier)."""
+    existing = dict(session.execute(
+        select(Address.source_id, Address.id).where(Address.municipality_id == municipality.id)
+    ).tuples().all())
+    new: list[dict[str, Any]] = []
+    changed: list[dict[str, Any]] = []
+    for row in rows.itertuples(index=False):
+        values = _row_values(row, municipality.id)
+        if values["source_id"] in existing:
+            changed.append({"id": existing[values["source_id"]], **values})
+        else:
+            new.append(values)
+    total = len(new) + len(changed)
+    for statement, batch in [(insert(Address), new), (update(Address), changed)]:
+        for start in range(0, len(batch), BATCH):
+            chunk = batch[start : start + BATCH]
+            session.execute(statement, chunk)
+            if progress:
+                progress(len(chunk), total)
+    summary.inserted, summary.updated = len(new), len(changed)

@@ -1,0 +1,101 @@
+"""API routes: municipalities served, incidents as GeoJSON, and 'which incidents cover this point'."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint
+from flask import Response
+from flask import abort
+from flask import current_app
+from flask import jsonify
+from flask import request
+from flask import url_for
+
+from statusmap import db
+from statusmap.feeds.geojson import feature_collection
+from statusmap.gis.queries import incidents_covering_point
+from statusmap.gis.validation import GeometryError
+from statusmap.gis.validation import check_point
+from statusmap.i18n import KIND_LABELS
+from statusmap.i18n import STATUS_LABELS
+from statusmap.i18n import current_language
+from statusmap.models import Incident
+from statusmap.models import IncidentStatus
+from statusmap.models import Municipality
+from statusmap.models.base import utcnow
+from statusmap.municipalities import get_municipality
+from statusmap.municipalities import list_municipalities
+from statusmap.incidents.queries import public_incidents
+
+bp = Blueprint("api", __name__)
+
+
+def _municipality(slug: str) -> Municipality:
+    return get_municipality(db.session(), slug) or abort(404, f"No municipality {slug!r}.")
+
+
+def _incident_url(incident: Incident) -> str:
+    slug = incident.municipality.slug
+    return url_for("public.municipality_page", slug=slug, _external=True) + f"#incident-{incident.id}"
+
+
+@bp.get("/municipalities")
+def municipalities() -> Response:
+    """List the municipalities this instance serves, with links to their page and feeds."""
+    items = [
+        {
+            "slug": m.slug,
+            "kommunenummer": m.kommunenummer,
+            "names": dict(m.name),
+            "is_demo": m.is_demo,
+            "links": {
+                "page": url_for("public.municipality_page", slug=m.slug, _external=True),
+                "incidents_geojson": url_for("api.incidents_geojson", slug=m.slug, _external=True),
+            },
+        }
+        for m in list_municipalities(db.session())
+    ]
+    return jsonify({"municipalities": items})
+
+
+@bp.get("/<slug>/incidents.geojson")
+def incidents_geojson(slug: str) -> Response:
+    """Current (active and scheduled) incidents as RFC 7946 GeoJSON; ?include=resolved adds those."""
+    municipality = _municipality(slug)
+    found = public_incidents(
+        db.session(), municipality.id, now=utcnow(),
+        recent_days=current_app.config["RECENTLY_RESOLVED_DAYS"],
+    )
+    incidents = found.current + (found.resolved if request.args.get("include") == "resolved" else [])
+    body = _collection(incidents)
+    response = jsonify(body)
+    response.mimetype = "application/geo+json"
+    return response
+
+
+@bp.get("/<slug>/incidents/at")
+def incidents_at(slug: str) -> Response:
+    """Active incidents covering a point given as ?lon=&lat= (EPSG:4326)."""
+    municipality = _municipality(slug)
+    try:
+        lon, lat = float(request.args["lon"]), float(request.args["lat"])
+    except (KeyError, ValueError):
+        abort(400, "Give the point as ?lon=<longitude>&lat=<latitude> in decimal degrees.")
+    try:
+        point = check_point(lon, lat)
+    except GeometryError as exc:
+        abort(400, str(exc))
+    found = incidents_covering_point(db.session(), municipality.id, point)
+    return jsonify({"affected": bool(found), **_collection(found)})
+
+
+def _collection(incidents: list[Incident]) -> dict[str, Any]:
+    language = current_language()
+    return feature_collection(
+        incidents,
+        language,
+        url_for=_incident_url,
+        kind_label=lambda i: str(KIND_LABELS[i.kind]),
+        status_label=lambda i: str(STATUS_LABELS[IncidentStatus(i.status)]),
+    )

@@ -1,0 +1,143 @@
+"""The `statusmap` command: demo, db upgrade, import-addresses (plus Flask's own run/shell)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask import current_app
+from flask.cli import FlaskGroup
+from flask.cli import with_appcontext
+from werkzeug.serving import make_server
+
+from statusmap import db
+from statusmap.addresses.importer import import_addresses
+from statusmap.addresses.reader import AddressFileError
+from statusmap.migrations import upgrade as upgrade_schema
+from statusmap.models.base import utcnow
+from statusmap.municipalities import get_municipality
+
+
+def upgrade_database(app: Flask) -> None:
+    """Bring the app's database schema to the newest revision."""
+    engine = db.get_db(app).engine
+    assert engine is not None
+    with engine.begin() as connection:
+        upgrade_schema(connection)
+
+
+@click.group("db")
+def db_group() -> None:
+    """Manage the database schema."""
+
+
+@db_group.command("upgrade")
+@with_appcontext
+def db_upgrade() -> None:
+    """Create or upgrade the schema to the newest migration."""
+    upgrade_database(current_app._get_current_object())  # type: ignore[attr-defined]
+    click.echo("Database is up to date.")
+
+
+@click.command("import-addresses")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--municipality", "slug", required=True, help="Slug of the municipality.")
+@with_appcontext
+def import_addresses_command(path: Path, slug: str) -> None:
+    """Import Kartverket's address download (CSV, GeoJSON or GeoPackage) into a municipality."""
+    session = db.session()
+    municipality = get_municipality(session, slug)
+    if municipality is None:
+        raise click.ClickException(f"No municipality with slug {slug!r}.")
+    bar = _ProgressBar()
+    try:
+        summary = import_addresses(
+            session, municipality, path, actor="cli:import-addresses",
+            tolerance_m=current_app.config["BOUNDARY_TOLERANCE_M"], progress=bar,
+        )
+        session.commit()
+    except AddressFileError as exc:
+        session.rollback()
+        raise click.ClickException(f"{exc} Nothing was imported.") from exc
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        bar.close()
+    click.echo(f"Rows read: {summary.read}")
+    click.echo(f"Imported: {summary.imported} ({summary.inserted} new, {summary.updated} updated)")
+    click.echo(f"Rejected: {len(summary.rejected)}")
+    for line, reason in summary.rejected[:50]:
+        click.echo(f"  line {line}: {reason}")
+    if len(summary.rejected) > 50:
+        click.echo(f"  ... and {len(summary.rejected) - 50} more")
+    if summary.read and not summary.imported:
+        raise click.ClickException("No row could be imported.")
+
+
+class _ProgressBar:
+    """click's progress bar, created once the importer knows how many rows it will write."""
+
+    def __init__(self) -> None:
+        self._bar: click._termui_impl.ProgressBar[int] | None = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self._bar is None:
+            self._bar = click.progressbar(length=total, label="Writing addresses", file=sys.stderr)
+            self._bar.__enter__()
+        self._bar.update(done)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+
+
+@click.command("demo")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--no-serve", is_flag=True, help="Only create and load the database.")
+@with_appcontext
+def demo_command(host: str, port: int, no_serve: bool) -> None:
+    """Create or upgrade the database, load the demo municipality, and serve it."""
+    from statusmap.demo import load_demo
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    upgrade_database(app)
+    session = db.session()
+    result = load_demo(session, now=utcnow())
+    session.commit()
+    click.echo(
+        f"Loaded {result.municipality.name_in('nb')}: {result.addresses.imported} addresses, "
+        f"{len(result.incidents)} incidents."
+    )
+    if no_serve:
+        return
+    try:
+        server = make_server(host, port, app, threaded=True)
+    except OSError as exc:
+        raise click.ClickException(
+            f"Cannot listen on {host}:{port} ({exc.strerror}); try --port with another number."
+        ) from exc
+    click.echo(f"statusmap demo is running at http://{host}:{server.port}/{result.municipality.slug}/")
+    click.echo("Press Ctrl+C to stop.")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("Stopped.")
+
+
+def register_commands(app: Flask) -> None:
+    """Attach statusmap's commands to the app's CLI."""
+    app.cli.add_command(db_group)
+    app.cli.add_command(import_addresses_command)
+    app.cli.add_command(demo_command)
+
+
+def main() -> None:
+    """Entry point of the `statusmap` console script."""
+    from statusmap import create_app
+
+    cli = FlaskGroup(create_app=create_app, help="statusmap: outage map and status page for VA.")
+    cli.main(prog_name="statusmap")

@@ -1,0 +1,85 @@
+"""Configuration: defaults < instance/config.py < STATUSMAP_* environment < test_config."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+SUPPORTED_LANGUAGES = ("nb", "nn", "en")
+
+DEFAULTS: dict[str, Any] = {
+    # Empty means: SQLite file in the instance folder (see resolve_database_url).
+    "DATABASE_URL": "",
+    "SECRET_KEY": None,
+    # Base map tiles. Empty by default: a tile server sees every visitor's IP address, so an
+    # instance opts in (ideally through its own caching proxy). The map works without tiles.
+    "TILE_URL_TEMPLATE": "",
+    "TILE_ATTRIBUTION": "",
+    "BABEL_DEFAULT_LOCALE": "nb",
+    "BABEL_DEFAULT_TIMEZONE": "Europe/Oslo",
+    "LANGUAGES": list(SUPPORTED_LANGUAGES),
+    # Largest incoming geometry we accept, in vertices and in bytes of GeoJSON.
+    "MAX_GEOMETRY_VERTICES": 20_000,
+    "MAX_GEOMETRY_BYTES": 2_000_000,
+    # How far outside its boundary a municipality's features may lie (metres).
+    "BOUNDARY_TOLERANCE_M": 2_000,
+    "RECENTLY_RESOLVED_DAYS": 60,
+}
+
+
+class ConfigError(RuntimeError):
+    """Raised at start-up when the configuration cannot work."""
+
+
+def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
+    """Fill app.config in the documented order and validate it."""
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("STATUSMAP")
+    if test_config:
+        app.config.from_mapping(test_config)
+    app.config["DATABASE_URL"] = resolve_database_url(app)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+    validate_config(app.config)
+
+
+def resolve_database_url(app: Flask) -> str:
+    """Return the configured database URL, defaulting to SQLite in the instance folder."""
+    url = str(app.config.get("DATABASE_URL") or "")
+    if url.startswith("postgres://"):  # the form Heroku-style platforms hand out
+        url = "postgresql+psycopg://" + url.removeprefix("postgres://")
+    elif url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    if not url:
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        url = f"sqlite:///{Path(app.instance_path) / 'statusmap.sqlite3'}"
+    return url
+
+
+def validate_config(config: Any) -> None:
+    """Refuse to start with settings that cannot work; say which setting and why."""
+    url = config["DATABASE_URL"]
+    if not (url.startswith("sqlite:") or url.startswith("postgresql+psycopg:")):
+        raise ConfigError(
+            f"STATUSMAP_DATABASE_URL must be sqlite:///... or postgresql://..., got {url!r}"
+        )
+    tiles = config["TILE_URL_TEMPLATE"]
+    if tiles and not (tiles.startswith(("https://", "http://", "/")) and "{z}" in tiles):
+        raise ConfigError("STATUSMAP_TILE_URL_TEMPLATE must be an http(s) URL containing {z}/{x}/{y}")
+    unknown = set(config["LANGUAGES"]) - set(SUPPORTED_LANGUAGES)
+    if unknown or config["BABEL_DEFAULT_LOCALE"] not in config["LANGUAGES"]:
+        raise ConfigError(f"STATUSMAP_LANGUAGES must be drawn from {SUPPORTED_LANGUAGES}")
+
+
+def _instance_secret(instance: Path) -> str:
+    """Read or create a random secret key kept in the instance folder."""
+    instance.mkdir(parents=True, exist_ok=True)
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()

@@ -1,0 +1,1 @@
+"""Serialisers for the open feeds. Each takes plain models and URLs; no request access."""

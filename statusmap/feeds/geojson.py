@@ -1,0 +1,78 @@
+"""RFC 7946 GeoJSON: lon/lat in EPSG:4326, right-hand rule rings, no crs member."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+import shapely
+from shapely.geometry import MultiPolygon
+from shapely.geometry import Polygon
+from shapely.geometry import mapping
+from shapely.geometry.base import BaseGeometry
+from shapely.geometry.polygon import orient
+
+from statusmap.models import Incident
+
+# Six decimals of a degree is about 0.1 m: RFC 7946 section 11.2 warns against more.
+PRECISION = 6
+
+
+def rfc7946_geometry(geometry: BaseGeometry) -> dict[str, Any]:
+    """Return a GeoJSON geometry with counter-clockwise exteriors and clockwise holes."""
+    geometry = shapely.set_precision(geometry, 10**-PRECISION, mode="pointwise")
+    if isinstance(geometry, Polygon):
+        geometry = orient(geometry, sign=1.0)
+    elif isinstance(geometry, MultiPolygon):
+        geometry = MultiPolygon([orient(p, sign=1.0) for p in geometry.geoms])
+    return dict(mapping(geometry))
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def incident_feature(
+    incident: Incident, language: str, url: str, kind_label: str, status_label: str
+) -> dict[str, Any]:
+    """Return one incident as a GeoJSON Feature with texts in one language (and all three)."""
+    return {
+        "type": "Feature",
+        "id": incident.id,
+        "geometry": rfc7946_geometry(incident.area) if incident.area is not None else None,
+        "properties": {
+            "kind": incident.kind.value,
+            "kind_label": kind_label,
+            "status": incident.status.value,
+            "status_label": status_label,
+            "language": language,
+            "title": incident.text("title", language),
+            "summary": incident.text("summary", language),
+            "advice": incident.text("advice", language),
+            "cause": incident.text("cause", language),
+            "titles": dict(incident.title),
+            "starts_at": _iso(incident.starts_at),
+            "expected_end": _iso(incident.expected_end),
+            "resolved_at": _iso(incident.resolved_at),
+            "updated_at": _iso(incident.updated_at),
+            "version": incident.version,
+            "url": url,
+        },
+    }
+
+
+def feature_collection(
+    incidents: list[Incident],
+    language: str,
+    *,
+    url_for: Callable[[Incident], str],
+    kind_label: Callable[[Incident], str],
+    status_label: Callable[[Incident], str],
+) -> dict[str, Any]:
+    """Return incidents as an RFC 7946 FeatureCollection (no crs member: WGS 84 is implied)."""
+    features = [
+        incident_feature(i, language, url_for(i), kind_label(i), status_label(i))
+        for i in incidents
+    ]
+    return {"type": "FeatureCollection", "features": features}

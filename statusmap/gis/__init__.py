@@ -1,0 +1,1 @@
+"""Geometry: CRS handling, validation, storage types and every spatial query."""

@@ -1,0 +1,166 @@
+"""Every spatial query in statusmap, with the PostGIS and the SQLite strategy side by side.
+
+PostGIS evaluates predicates in the database with GiST indexes. SQLite has no spatial functions
+here, so it narrows rows with indexed bounding-box columns and evaluates the exact predicate in
+shapely (vectorised). Both use 'covers' semantics: a point on an area's edge is inside it.
+Callers never learn which backend runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import shapely
+from geoalchemy2.shape import from_shape
+from shapely.geometry import Point
+from shapely.geometry import box
+from shapely.geometry.base import BaseGeometry
+from sqlalchemy import Select
+from sqlalchemy import func
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from statusmap.db import is_postgis
+from statusmap.gis.storage import SRID
+from statusmap.models import Address
+from statusmap.models import Incident
+from statusmap.models import IncidentStatus
+
+BBox = tuple[float, float, float, float]  # min_lon, min_lat, max_lon, max_lat
+
+
+@dataclass(frozen=True)
+class AddressCount:
+    """How many addresses, dwellings and vulnerable subscribers an area holds."""
+
+    addresses: int
+    dwellings: int
+    vulnerable: int
+
+
+def _postgis(session: Session) -> bool:
+    return is_postgis(session.get_bind())
+
+
+def _incidents(municipality_id: int, statuses: Sequence[IncidentStatus]) -> Select[tuple[Incident]]:
+    return (
+        select(Incident)
+        .where(Incident.municipality_id == municipality_id, Incident.status.in_(statuses))
+        .order_by(Incident.starts_at, Incident.id)
+    )
+
+
+def incidents_covering_point(
+    session: Session,
+    municipality_id: int,
+    point: Point,
+    statuses: Sequence[IncidentStatus] = (IncidentStatus.ACTIVE,),
+) -> list[Incident]:
+    """Return the municipality's incidents (by default the active ones) whose area covers a point."""
+    query = _incidents(municipality_id, statuses)
+    if _postgis(session):
+        query = query.where(func.ST_Covers(Incident.area, from_shape(point, srid=SRID)))
+        return list(session.scalars(query))
+    query = query.where(
+        Incident.bbox_min_lon <= point.x,
+        Incident.bbox_max_lon >= point.x,
+        Incident.bbox_min_lat <= point.y,
+        Incident.bbox_max_lat >= point.y,
+    )
+    return [i for i in session.scalars(query) if i.area is not None and i.area.covers(point)]
+
+
+def incidents_in_bbox(
+    session: Session, municipality_id: int, bbox: BBox, statuses: Sequence[IncidentStatus]
+) -> list[Incident]:
+    """Return the municipality's incidents in the given statuses whose area meets a bbox."""
+    query = _incidents(municipality_id, statuses)
+    if _postgis(session):
+        envelope = func.ST_MakeEnvelope(*bbox, SRID)
+        return list(session.scalars(query.where(func.ST_Intersects(Incident.area, envelope))))
+    min_lon, min_lat, max_lon, max_lat = bbox
+    query = query.where(
+        Incident.bbox_max_lon >= min_lon,
+        Incident.bbox_min_lon <= max_lon,
+        Incident.bbox_max_lat >= min_lat,
+        Incident.bbox_min_lat <= max_lat,
+    )
+    window = box(*bbox)
+    return [i for i in session.scalars(query) if i.area is not None and i.area.intersects(window)]
+
+
+def _address_ids_in(session: Session, municipality_id: int, area: BaseGeometry) -> list[int]:
+    """Return ids of the municipality's addresses covered by area (either strategy)."""
+    base = select(Address.id).where(Address.municipality_id == municipality_id)
+    if _postgis(session):
+        return list(
+            session.scalars(base.where(func.ST_Covers(from_shape(area, srid=SRID), Address.location)))
+        )
+    min_lon, min_lat, max_lon, max_lat = area.bounds
+    rows = session.execute(
+        select(Address.id, Address.lon, Address.lat).where(
+            Address.municipality_id == municipality_id,
+            Address.lon.between(min_lon, max_lon),
+            Address.lat.between(min_lat, max_lat),
+        )
+    ).all()
+    if not rows:
+        return []
+    ids, lons, lats = (np.asarray(column) for column in zip(*rows, strict=True))
+    shapely.prepare(area)
+    inside = shapely.covers(area, shapely.points(lons, lats))
+    return [int(i) for i in ids[inside]]
+
+
+def addresses_in_area(session: Session, municipality_id: int, area: BaseGeometry) -> list[Address]:
+    """List the municipality's addresses inside an area, sorted by street, number and letter."""
+    ids = _address_ids_in(session, municipality_id, area)
+    if not ids:
+        return []
+    addresses: list[Address] = []
+    for start in range(0, len(ids), 5000):  # stay under bound-parameter limits
+        chunk = ids[start : start + 5000]
+        addresses.extend(session.scalars(select(Address).where(Address.id.in_(chunk))))
+    return sorted(addresses, key=lambda a: (a.street, a.number or 0, a.letter, a.id))
+
+
+def count_addresses_in_area(
+    session: Session, municipality_id: int, area: BaseGeometry
+) -> AddressCount:
+    """Count addresses, dwellings and vulnerable subscribers inside an area."""
+    if _postgis(session):
+        row = session.execute(
+            select(
+                func.count(Address.id),
+                func.coalesce(func.sum(Address.dwellings), 0),
+                func.count(Address.vulnerable_category),
+            ).where(
+                Address.municipality_id == municipality_id,
+                func.ST_Covers(from_shape(area, srid=SRID), Address.location),
+            )
+        ).one()
+        return AddressCount(int(row[0]), int(row[1]), int(row[2]))
+    addresses = addresses_in_area(session, municipality_id, area)
+    return AddressCount(
+        addresses=len(addresses),
+        dwellings=sum(a.dwellings for a in addresses),
+        vulnerable=sum(1 for a in addresses if a.vulnerable_category is not None),
+    )
+
+
+def addresses_in_bbox(
+    session: Session, municipality_id: int, bbox: BBox, limit: int = 1000
+) -> list[Address]:
+    """Return up to limit of the municipality's addresses inside a bbox (edges included)."""
+    min_lon, min_lat, max_lon, max_lat = bbox
+    query = select(Address).where(Address.municipality_id == municipality_id)
+    if _postgis(session):
+        envelope = func.ST_MakeEnvelope(*bbox, SRID)
+        query = query.where(func.ST_Covers(envelope, Address.location))
+    else:
+        query = query.where(
+            Address.lon.between(min_lon, max_lon), Address.lat.between(min_lat, max_lat)
+        )
+    return list(session.scalars(query.order_by(Address.id).limit(limit)))

@@ -1,0 +1,61 @@
+"""The geometry column type: shapely objects in Python, PostGIS geometry or WKB bytes in the DB.
+
+PostGIS stores a real `geometry(<type>, 4326)`. Python's sqlite3 cannot load SpatiaLite here, so
+on SQLite the same column stores WKB in a BLOB and spatial predicates run in shapely (gis/queries.py).
+Either way the models hand out shapely geometries, so nothing above this layer knows the backend.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import shapely
+from geoalchemy2 import Geometry
+from geoalchemy2 import WKBElement
+from geoalchemy2.shape import from_shape
+from geoalchemy2.shape import to_shape
+from shapely.geometry.base import BaseGeometry
+from sqlalchemy import LargeBinary
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+from sqlalchemy.types import TypeEngine
+
+SRID = 4326
+
+
+class GeometryColumn(TypeDecorator[BaseGeometry]):
+    """A geometry column in EPSG:4326 that reads and writes shapely geometries on both backends."""
+
+    impl = LargeBinary
+    cache_ok = True
+    # Read by geoalchemy2's DDL hooks: our migrations create the GiST indexes themselves.
+    spatial_index = False
+    use_N_D_index = False
+
+    def __init__(self, geometry_type: str) -> None:
+        super().__init__()
+        self.geometry_type = geometry_type.upper()
+
+    def load_dialect_impl(self, dialect: Dialect | None) -> TypeEngine[Any]:
+        # geoalchemy2's DDL hooks ask with dialect=None; they only care whether this is spatial.
+        # Spatial indexes are created explicitly by the migrations, hence spatial_index=False.
+        geometry = Geometry(self.geometry_type, srid=SRID, spatial_index=False)
+        if dialect is None:
+            return geometry
+        if dialect.name == "postgresql":
+            return dialect.type_descriptor(geometry)
+        return dialect.type_descriptor(LargeBinary())
+
+    def process_bind_param(self, value: BaseGeometry | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        if dialect.name == "postgresql":
+            return from_shape(value, srid=SRID)
+        return shapely.to_wkb(value)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> BaseGeometry | None:
+        if value is None:
+            return None
+        if isinstance(value, WKBElement):
+            return to_shape(value)
+        return shapely.from_wkb(bytes(value))

@@ -1,0 +1,63 @@
+"""Languages: locale choice per request, labels for kinds and statuses, and time formatting.
+
+Message ids are bokmål; the nn and en catalogues live in statusmap/translations/.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import current_app
+from flask import request
+from flask_babel import format_datetime
+from flask_babel import get_locale
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+
+from statusmap.models import IncidentKind
+from statusmap.models import IncidentStatus
+
+LANGUAGE_COOKIE = "statusmap_lang"
+LANGUAGE_NAMES = {"nb": "Bokmål", "nn": "Nynorsk", "en": "English"}
+
+KIND_LABELS = {
+    IncidentKind.BOIL_WATER: _l("Kokepålegg"),
+    IncidentKind.SHUTDOWN: _l("Vannavstenging"),
+    IncidentKind.PLANNED_WORKS: _l("Planlagt arbeid"),
+    IncidentKind.LOW_PRESSURE: _l("Lavt trykk"),
+    IncidentKind.DISCOLOURED_WATER: _l("Misfarget vann"),
+    IncidentKind.SEWER: _l("Avløpshendelse"),
+    IncidentKind.OTHER: _l("Annen hendelse"),
+}
+
+STATUS_LABELS = {
+    IncidentStatus.DRAFT: _l("Utkast"),
+    IncidentStatus.SCHEDULED: _l("Planlagt"),
+    IncidentStatus.ACTIVE: _l("Pågår"),
+    IncidentStatus.RESOLVED: _l("Løst"),
+}
+
+
+def select_locale() -> str:
+    """Choose the language: ?lang=, then the remembered choice, then the browser, then bokmål."""
+    languages: list[str] = current_app.config["LANGUAGES"]
+    for candidate in (request.args.get("lang"), request.cookies.get(LANGUAGE_COOKIE)):
+        if candidate in languages:
+            return candidate
+    best = request.accept_languages.best_match([*languages, "no", "nob", "nno"])
+    aliases = {"no": "nb", "nob": "nb", "nno": "nn"}
+    return aliases.get(best or "", best or current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def current_language() -> str:
+    """Return the language code of this request (nb, nn or en)."""
+    locale = get_locale()
+    return str(locale.language) if locale else "nb"
+
+
+def format_time(value: datetime | None) -> str:
+    """Format a time in Europe/Oslo, always naming the zone (CET/CEST)."""
+    if value is None:
+        return ""
+    # Translators: a Unicode date pattern; keep 'zzz' so the time zone is shown.
+    return format_datetime(value, gettext("d. MMM y 'kl.' HH:mm zzz"))

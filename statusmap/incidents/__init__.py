@@ -1,0 +1,1 @@
+"""Incidents: the domain operations and reads, free of Flask."""

@@ -1,0 +1,119 @@
+"""Operations that change incidents: validate -> mutate -> flush -> audit. The caller commits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import datetime
+
+from shapely.geometry.base import BaseGeometry
+from sqlalchemy.orm import Session
+
+from statusmap.gis.validation import validate_area
+from statusmap.models import Incident
+from statusmap.models import IncidentKind
+from statusmap.models import IncidentStatus
+from statusmap.models import IncidentUpdate
+from statusmap.models import Municipality
+from statusmap.models.audit import record
+
+
+class IncidentError(ValueError):
+    """Input that cannot become an incident; the message says why."""
+
+
+@dataclass(frozen=True)
+class GeometryLimits:
+    """Limits on incoming areas, from configuration."""
+
+    max_vertices: int = 20_000
+    tolerance_m: float = 2_000.0
+
+
+@dataclass
+class IncidentInput:
+    """Everything needed to create an incident. Texts are {"nb": ..., "nn": ..., "en": ...}."""
+
+    kind: IncidentKind
+    status: IncidentStatus
+    title: dict[str, str]
+    area: BaseGeometry | None = None
+    summary: dict[str, str] = field(default_factory=dict)
+    advice: dict[str, str] = field(default_factory=dict)
+    cause: dict[str, str] = field(default_factory=dict)
+    starts_at: datetime | None = None
+    expected_end: datetime | None = None
+    resolved_at: datetime | None = None
+
+
+def check_incident_input(data: IncidentInput) -> None:
+    """Reject inconsistent incident data with a message naming the field."""
+    if not (data.title.get("nb") or "").strip():
+        raise IncidentError("An incident needs a title in bokmål.")
+    if data.status is not IncidentStatus.DRAFT and data.area is None:
+        raise IncidentError("Only a draft may be without an area.")
+    if data.status is not IncidentStatus.DRAFT and data.starts_at is None:
+        raise IncidentError("A published incident needs a start time.")
+    if data.starts_at and data.expected_end and data.expected_end <= data.starts_at:
+        raise IncidentError("The expected end must come after the start.")
+    if (data.status is IncidentStatus.RESOLVED) != (data.resolved_at is not None):
+        raise IncidentError("A resolved incident, and only that, has a resolved time.")
+    if data.starts_at and data.resolved_at and data.resolved_at < data.starts_at:
+        raise IncidentError("An incident cannot be resolved before it starts.")
+
+
+def create_incident(
+    session: Session,
+    municipality: Municipality,
+    data: IncidentInput,
+    *,
+    actor: str,
+    limits: GeometryLimits | None = None,
+) -> Incident:
+    """Validate and add an incident to a municipality, with an audit row; nothing on failure."""
+    limits = limits or GeometryLimits()
+    check_incident_input(data)
+    area = None
+    if data.area is not None:
+        area = validate_area(
+            data.area,
+            max_vertices=limits.max_vertices,
+            boundary=municipality.boundary,
+            utm_epsg=municipality.utm_epsg,
+            tolerance_m=limits.tolerance_m,
+        )
+    incident = Incident(
+        municipality_id=municipality.id,
+        kind=data.kind,
+        status=data.status,
+        area=area,
+        title=dict(data.title),
+        summary=dict(data.summary),
+        advice=dict(data.advice),
+        cause=dict(data.cause),
+        starts_at=data.starts_at,
+        expected_end=data.expected_end,
+        resolved_at=data.resolved_at,
+    )
+    session.add(incident)
+    session.flush()
+    record(session, actor=actor, action="create", obj=incident, municipality_id=municipality.id,
+           kind=incident.kind.value, status=incident.status.value)
+    return incident
+
+
+def add_update(
+    session: Session, incident: Incident, body: dict[str, str], *, actor: str,
+    at: datetime | None = None,
+) -> IncidentUpdate:
+    """Add a timeline entry to an incident, with an audit row."""
+    if not (body.get("nb") or "").strip():
+        raise IncidentError("An update needs a text in bokmål.")
+    update = IncidentUpdate(incident=incident, status=incident.status, body=dict(body))
+    if at is not None:
+        update.created_at = at
+    session.add(update)
+    session.flush()
+    record(session, actor=actor, action="add_update", obj=update,
+           municipality_id=incident.municipality_id, incident_id=incident.id)
+    return update

@@ -1,0 +1,31 @@
+"""How each incident kind looks on a map: colour and line pattern.
+
+The line pattern and the text label on each zone make kinds tell apart without colour (WCAG 1.4.1); the text label always
+accompanies the pattern.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from statusmap.models import IncidentKind
+
+
+@dataclass(frozen=True)
+class KindStyle:
+    """Map style of one incident kind."""
+
+    colour: str
+    dash: str  # SVG stroke-dasharray; "" is a solid line
+    fill_opacity: float = 0.25
+
+
+KIND_STYLES = {
+    IncidentKind.BOIL_WATER: KindStyle("#a50f15", ""),
+    IncidentKind.SHUTDOWN: KindStyle("#08306b", "10 6"),
+    IncidentKind.PLANNED_WORKS: KindStyle("#7a4100", "2 6", 0.15),
+    IncidentKind.LOW_PRESSURE: KindStyle("#54278f", "14 4 2 4"),
+    IncidentKind.DISCOLOURED_WATER: KindStyle("#6b4c00", "4 4"),
+    IncidentKind.SEWER: KindStyle("#00441b", "10 3 2 3 2 3"),
+    IncidentKind.OTHER: KindStyle("#333333", "1 5"),
+}

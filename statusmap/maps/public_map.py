@@ -1,0 +1,87 @@
+"""The public status map: municipality boundary and incident zones, each labelled in text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import folium
+from markupsafe import escape
+from shapely.geometry import mapping
+from shapely.geometry.base import BaseGeometry
+
+from statusmap.kinds import KIND_STYLES
+from statusmap.maps.parts import MapAssets
+from statusmap.maps.parts import MapParts
+from statusmap.maps.parts import render_parts
+from statusmap.maps.parts import tooltip_text
+from statusmap.maps.parts import use_local_assets
+from statusmap.models import IncidentKind
+
+
+@dataclass(frozen=True)
+class MapZone:
+    """One incident area to draw; label and title are plain text (escaped here)."""
+
+    incident_id: int
+    kind: IncidentKind
+    area: BaseGeometry
+    label: str
+    title: str
+    scheduled: bool = False
+
+
+@dataclass(frozen=True)
+class Tiles:
+    """An optional base layer: URL template and attribution."""
+
+    url: str
+    attribution: str
+
+
+def build_public_map(
+    boundary: BaseGeometry,
+    zones: list[MapZone],
+    assets: MapAssets,
+    *,
+    tiles: Tiles | None,
+    boundary_label: str,
+) -> MapParts:
+    """Build the public map, fitted to the municipality, and render it to embeddable parts."""
+    m = folium.Map(tiles=None, control_scale=True, prefer_canvas=False)
+    use_local_assets(m, assets)
+    if tiles:
+        folium.TileLayer(tiles=tiles.url, attr=str(escape(tiles.attribution)), name="base",
+                         max_zoom=19).add_to(m)
+    folium.GeoJson(
+        mapping(boundary),
+        name="boundary",
+        style_function=lambda _f: {"color": "#444", "weight": 2, "fill": False, "dashArray": ""},
+        tooltip=folium.Tooltip(tooltip_text(boundary_label)),
+    ).add_to(m)
+    for zone in zones:
+        _add_zone(m, zone)
+    min_lon, min_lat, max_lon, max_lat = boundary.bounds
+    m.fit_bounds([[min_lat, min_lon], [max_lat, max_lon]])
+    return render_parts(m)
+
+
+def _add_zone(m: folium.Map, zone: MapZone) -> None:
+    style = KIND_STYLES[zone.kind]
+    zone_style = {
+        "color": style.colour,
+        "weight": 3,
+        "dashArray": style.dash,
+        "fillColor": style.colour,
+        "fillOpacity": style.fill_opacity,
+    }
+    folium.GeoJson(
+        mapping(zone.area),
+        name=f"incident-{zone.incident_id}",
+        style_function=lambda _f, s=zone_style: s,
+        highlight_function=lambda _f: {"weight": 5},
+        # The kind in words on the map itself, so the zone never depends on colour alone.
+        tooltip=folium.Tooltip(
+            f"<strong>{tooltip_text(zone.label)}</strong><br>{tooltip_text(zone.title)}",
+            sticky=False,
+        ),
+    ).add_to(m)

@@ -1,0 +1,56 @@
+"""Alembic environment: runs on the connection handed in by statusmap, or on sqlalchemy.url."""
+
+from __future__ import annotations
+
+from alembic import context
+from geoalchemy2 import alembic_helpers
+
+from statusmap.db import make_engine
+from statusmap.models import Base
+
+config = context.config
+target_metadata = Base.metadata
+
+
+# GiST indexes exist on PostGIS only and are made by the migrations, not declared on the models.
+SPATIAL_INDEXES = {"ix_municipality_boundary", "ix_incident_area", "ix_address_location"}
+
+
+def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+    """Leave PostGIS' own tables and our spatial indexes out of autogenerate comparisons."""
+    if type_ == "index" and name in SPATIAL_INDEXES:
+        return False
+    return bool(alembic_helpers.include_object(obj, name, type_, reflected, compare_to))
+
+
+def _configure(connection: object) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=True,  # SQLite alters tables by copying them
+        include_object=include_object,
+        process_revision_directives=alembic_helpers.writer,
+        render_item=alembic_helpers.render_item,
+        compare_type=True,
+    )
+
+
+def run_migrations_online() -> None:
+    """Run migrations on the given connection or a new engine."""
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        _configure(connection)
+        with context.begin_transaction():
+            context.run_migrations()
+        return
+    engine = make_engine(config.get_main_option("sqlalchemy.url") or "")
+    with engine.begin() as conn:
+        _configure(conn)
+        with context.begin_transaction():
+            context.run_migrations()
+    engine.dispose()
+
+
+if context.is_offline_mode():
+    raise SystemExit("statusmap migrations run online only (statusmap db upgrade)")
+run_migrations_online()

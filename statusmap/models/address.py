@@ -1,0 +1,86 @@
+"""Addresses from the national register (Matrikkelen), with dwellings and vulnerable subscribers."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from shapely.geometry import Point
+from shapely.geometry.base import BaseGeometry
+from sqlalchemy import Enum
+from sqlalchemy import ForeignKey
+from sqlalchemy import Index
+from sqlalchemy import String
+from sqlalchemy import UniqueConstraint
+from sqlalchemy import event
+from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import mapped_column
+
+from statusmap.gis.storage import GeometryColumn
+from statusmap.models.base import Base
+from statusmap.models.base import UTCDateTime
+from statusmap.models.base import utcnow
+
+
+class VulnerableCategory(enum.StrEnum):
+    """Subscribers who need special care during a loss of supply (Mattilsynet's guidance)."""
+
+    NURSING_HOME = "nursing_home"
+    KINDERGARTEN = "kindergarten"
+    SCHOOL = "school"
+    FOOD_BUSINESS = "food_business"
+    DIALYSIS = "dialysis"
+    OTHER = "other"
+
+
+class Address(Base):
+    """One street address: a point, its label parts and how many dwellings it holds."""
+
+    __tablename__ = "address"
+    __table_args__ = (
+        UniqueConstraint("municipality_id", "source_id", name="uq_address_source"),
+        Index("ix_address_lon_lat", "lon", "lat"),
+        Index("ix_address_street", "municipality_id", "street", "number"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id", ondelete="CASCADE"))
+    # The register's own identifier (Kartverket's lokalid), so re-imports update in place.
+    source_id: Mapped[str] = mapped_column(String(64))
+    street: Mapped[str] = mapped_column(String(200))
+    number: Mapped[int | None]
+    letter: Mapped[str] = mapped_column(String(4), default="")
+    postcode: Mapped[str] = mapped_column(String(4), default="")
+    place: Mapped[str] = mapped_column(String(100), default="")
+    dwellings: Mapped[int] = mapped_column(default=1)
+    vulnerable_category: Mapped[VulnerableCategory | None] = mapped_column(
+        Enum(
+            VulnerableCategory,
+            name="vulnerable_category",
+            native_enum=False,
+            create_constraint=True,
+            length=20,
+            values_callable=lambda members: [m.value for m in members],
+        )
+    )
+    vulnerable_name: Mapped[str] = mapped_column(String(200), default="")
+    location: Mapped[BaseGeometry] = mapped_column(GeometryColumn("POINT"))
+    # Plain coordinates of the point: the indexed prefilter for spatial queries on SQLite.
+    lon: Mapped[float]
+    lat: Mapped[float]
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    @property
+    def label(self) -> str:
+        """Return the address as people write it: 'Storgata 12B, 2750 GRAN'."""
+        house = f"{self.number or ''}{self.letter}".strip()
+        street = f"{self.street} {house}".strip()
+        place = f"{self.postcode} {self.place}".strip()
+        return f"{street}, {place}" if place else street
+
+
+@event.listens_for(Address.location, "set", propagate=True)
+def _keep_lon_lat(target: Address, value: BaseGeometry | None, _old: object, _init: object) -> None:
+    """Keep lon/lat in step with the point."""
+    if isinstance(value, Point):
+        target.lon, target.lat = value.x, value.y

@@ -1,0 +1,86 @@
+"""Operations on municipalities: create or update one from its description and boundary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from shapely.geometry import MultiPolygon
+from shapely.geometry import Polygon
+from shapely.geometry.base import BaseGeometry
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from statusmap.gis.validation import GeometryError
+from statusmap.gis.validation import check_in_norway
+from statusmap.models import Municipality
+from statusmap.models.audit import record
+from statusmap.models.municipality import UTM_ZONES
+
+
+@dataclass
+class MunicipalityInput:
+    """A municipality's description; boundary in EPSG:4326."""
+
+    slug: str
+    kommunenummer: str
+    name: dict[str, str]
+    boundary: BaseGeometry
+    utm_epsg: int
+    department: dict[str, str]
+    contact_phone: str = ""
+    contact_email: str = ""
+    contact_url: str = ""
+    public_url: str = ""
+    is_demo: bool = False
+
+
+def check_municipality_input(data: MunicipalityInput) -> MultiPolygon:
+    """Reject an unusable description; return the boundary as a MultiPolygon."""
+    if not data.slug or not data.slug.replace("-", "").isalnum() or data.slug != data.slug.lower():
+        raise ValueError(f"slug {data.slug!r} must be lower-case letters, digits and hyphens")
+    if len(data.kommunenummer) != 4 or not data.kommunenummer.isdigit():
+        raise ValueError(f"kommunenummer {data.kommunenummer!r} must be four digits")
+    if data.utm_epsg not in UTM_ZONES:
+        raise ValueError(f"utm_epsg must be one of {UTM_ZONES}")
+    if not data.name.get("nb"):
+        raise ValueError("a municipality needs a name in bokmål")
+    boundary = data.boundary
+    if isinstance(boundary, Polygon):
+        boundary = MultiPolygon([boundary])
+    if not isinstance(boundary, MultiPolygon) or not boundary.is_valid:
+        raise GeometryError("the boundary must be a valid Polygon or MultiPolygon")
+    check_in_norway(boundary)
+    return boundary
+
+
+def save_municipality(session: Session, data: MunicipalityInput, *, actor: str) -> Municipality:
+    """Create the municipality with this slug, or update it in place; audit either way."""
+    boundary = check_municipality_input(data)
+    municipality = session.scalar(select(Municipality).where(Municipality.slug == data.slug))
+    action = "update"
+    if municipality is None:
+        municipality = Municipality(slug=data.slug)
+        session.add(municipality)
+        action = "create"
+    values: dict[str, Any] = {
+        "kommunenummer": data.kommunenummer, "name": dict(data.name), "boundary": boundary,
+        "utm_epsg": data.utm_epsg, "department": dict(data.department),
+        "contact_phone": data.contact_phone, "contact_email": data.contact_email,
+        "contact_url": data.contact_url, "public_url": data.public_url, "is_demo": data.is_demo,
+    }
+    for key, value in values.items():
+        setattr(municipality, key, value)
+    session.flush()
+    record(session, actor=actor, action=action, obj=municipality, municipality_id=municipality.id)
+    return municipality
+
+
+def list_municipalities(session: Session) -> list[Municipality]:
+    """Return every municipality served, by slug."""
+    return list(session.scalars(select(Municipality).order_by(Municipality.slug)))
+
+
+def get_municipality(session: Session, slug: str) -> Municipality | None:
+    """Return the municipality with this slug, if any."""
+    return session.scalar(select(Municipality).where(Municipality.slug == slug))

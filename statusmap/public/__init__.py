@@ -1,0 +1,1 @@
+"""The public status pages residents read."""

@@ -1,0 +1,70 @@
+"""Assemble what a municipality's public page shows: incidents, their reach, and the map."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from statusmap.gis.queries import AddressCount
+from statusmap.gis.queries import count_addresses_in_area
+from statusmap.incidents.queries import PublicIncidents
+from statusmap.incidents.queries import public_incidents
+from statusmap.maps.parts import MapAssets
+from statusmap.maps.parts import MapParts
+from statusmap.maps.public_map import MapZone
+from statusmap.maps.public_map import Tiles
+from statusmap.maps.public_map import build_public_map
+from statusmap.models import Incident
+from statusmap.models import IncidentStatus
+from statusmap.models import Municipality
+
+
+@dataclass(frozen=True)
+class PublicPage:
+    """Everything the public page template needs."""
+
+    municipality: Municipality
+    incidents: PublicIncidents
+    reach: dict[int, AddressCount]
+    map: MapParts
+    generated_at: datetime
+
+
+def build_public_page(
+    session: Session,
+    municipality: Municipality,
+    *,
+    now: datetime,
+    language: str,
+    kind_label: dict[str, str],
+    assets: MapAssets,
+    tiles: Tiles | None,
+    recent_days: int,
+) -> PublicPage:
+    """Collect the municipality's public incidents, count who they reach, and draw the map."""
+    incidents = public_incidents(session, municipality.id, now=now, recent_days=recent_days)
+    reach = {
+        i.id: count_addresses_in_area(session, municipality.id, i.area)
+        for i in incidents.active + incidents.scheduled
+        if i.area is not None
+    }
+    zones = [_zone(i, language, kind_label) for i in incidents.current if i.area is not None]
+    parts = build_public_map(
+        municipality.boundary, zones, assets, tiles=tiles,
+        boundary_label=municipality.name_in(language),
+    )
+    return PublicPage(municipality, incidents, reach, parts, now)
+
+
+def _zone(incident: Incident, language: str, kind_label: dict[str, str]) -> MapZone:
+    assert incident.area is not None
+    return MapZone(
+        incident_id=incident.id,
+        kind=incident.kind,
+        area=incident.area,
+        label=kind_label[incident.kind.value],
+        title=incident.text("title", language),
+        scheduled=incident.status is IncidentStatus.SCHEDULED,
+    )

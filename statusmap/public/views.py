@@ -1,0 +1,61 @@
+"""Public routes: the entry point and each municipality's status page."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+from flask import abort
+from flask import current_app
+from flask import redirect
+from flask import render_template
+from flask import url_for
+from werkzeug.wrappers import Response
+
+from statusmap import db
+from statusmap.i18n import KIND_LABELS
+from statusmap.i18n import STATUS_LABELS
+from statusmap.i18n import current_language
+from statusmap.kinds import KIND_STYLES
+from statusmap.maps.parts import MapAssets
+from statusmap.maps.public_map import Tiles
+from statusmap.models import IncidentKind
+from statusmap.models.base import utcnow
+from statusmap.municipalities import get_municipality
+from statusmap.municipalities import list_municipalities
+from statusmap.public.page import build_public_page
+from statusmap.web import vendor_url
+
+bp = Blueprint("public", __name__)
+
+
+@bp.get("/")
+def index() -> Response | str:
+    """Send a visitor to the only municipality's page, or let them choose one."""
+    municipalities = list_municipalities(db.session())
+    if len(municipalities) == 1:
+        return redirect(url_for("public.municipality_page", slug=municipalities[0].slug))
+    return render_template("public/index.html", municipalities=municipalities)
+
+
+@bp.get("/<slug>/")
+def municipality_page(slug: str) -> str:
+    """The public status page: map and text list of the municipality's incidents."""
+    municipality = get_municipality(db.session(), slug) or abort(404)
+    config = current_app.config
+    tiles = None
+    if config["TILE_URL_TEMPLATE"]:
+        tiles = Tiles(config["TILE_URL_TEMPLATE"], config["TILE_ATTRIBUTION"])
+    page = build_public_page(
+        db.session(),
+        municipality,
+        now=utcnow(),
+        language=current_language(),
+        kind_label={k.value: str(KIND_LABELS[k]) for k in IncidentKind},
+        assets=MapAssets(vendor_url("leaflet/leaflet.js"), vendor_url("leaflet/leaflet.css")),
+        tiles=tiles,
+        recent_days=config["RECENTLY_RESOLVED_DAYS"],
+    )
+    legend_kinds = sorted({i.kind for i in page.incidents.current}, key=list(IncidentKind).index)
+    return render_template(
+        "public/municipality.html", page=page, kind_labels=KIND_LABELS,
+        status_labels=STATUS_LABELS, kind_styles=KIND_STYLES, legend_kinds=legend_kinds,
+    )

@@ -1,0 +1,87 @@
+"""Incoming geometries: each kind of bad input gets a message saying what and where."""
+
+import json
+
+import pytest
+from shapely.geometry import MultiPolygon
+from shapely.geometry import Polygon
+from shapely.geometry import box
+
+from statusmap.gis.validation import GeometryError
+from statusmap.gis.validation import check_point
+from statusmap.gis.validation import parse_geojson
+from statusmap.gis.validation import validate_area
+
+GRAN = box(10.50, 60.33, 10.62, 60.39)  # a municipality-sized box near Gran, Hadeland
+
+
+def _validate(geometry, **kwargs):  # type: ignore[no-untyped-def]
+    return validate_area(geometry, max_vertices=1000, **kwargs)
+
+
+def test_a_valid_polygon_becomes_a_multipolygon() -> None:
+    area = _validate(box(10.55, 60.35, 10.56, 60.36))
+    assert isinstance(area, MultiPolygon) and area.area > 0
+
+
+def test_self_intersecting_polygon_is_refused_with_the_place_named() -> None:
+    bowtie = Polygon([(10.55, 60.35), (10.57, 60.37), (10.57, 60.35), (10.55, 60.37)])
+    with pytest.raises(GeometryError) as caught:
+        _validate(bowtie)
+    message = str(caught.value)
+    assert "crosses itself" in message
+    assert "longitude 10.560000, latitude 60.360000" in message
+
+
+def test_unclosed_ring_is_refused() -> None:
+    data = {"type": "Polygon", "coordinates": [[[10.5, 60.3], [10.6, 60.3], [10.6, 60.4]] * 2]}
+    with pytest.raises(GeometryError, match="not closed"):
+        parse_geojson(data, max_bytes=10_000)
+
+
+def test_point_outside_norway_is_refused() -> None:
+    with pytest.raises(GeometryError, match="outside Norway") as caught:
+        check_point(18.0686, 59.3293)  # Stockholm
+    assert "longitude 18.068600, latitude 59.329300" in str(caught.value)
+    assert check_point(10.7522, 59.9139).x == pytest.approx(10.7522)  # Oslo is fine
+
+
+def test_swapped_latitude_longitude_is_refused() -> None:
+    with pytest.raises(GeometryError, match="outside Norway"):
+        check_point(60.36, 10.56)
+    with pytest.raises(GeometryError, match="out of range"):
+        _validate(box(60.3, 100.5, 60.4, 100.6))
+
+
+def test_area_far_outside_the_municipality_is_refused() -> None:
+    lillehammer = box(10.45, 61.10, 10.47, 61.12)
+    with pytest.raises(GeometryError, match="outside the municipality"):
+        _validate(lillehammer, boundary=GRAN, utm_epsg=25832, tolerance_m=2000)
+    just_outside = box(10.621, 60.35, 10.63, 60.36)  # within 2 km of the edge
+    assert _validate(just_outside, boundary=GRAN, utm_epsg=25832, tolerance_m=2000)
+
+
+def test_size_limits() -> None:
+    many = Polygon([(10.5 + 0.0001 * i, 60.3 + (0.001 if i % 2 else 0)) for i in range(1500)]
+                   + [(10.5, 60.2)])
+    with pytest.raises(GeometryError, match="vertices"):
+        _validate(many)
+    big = json.dumps({"type": "Polygon", "coordinates": [[[10.5, 60.3]] * 5000]})
+    with pytest.raises(GeometryError, match="bytes"):
+        parse_geojson(big, max_bytes=1000)
+
+
+def test_wrong_type_and_bad_json() -> None:
+    with pytest.raises(GeometryError, match="Polygon or MultiPolygon"):
+        _validate(box(10.5, 60.3, 10.6, 60.4).exterior)
+    with pytest.raises(GeometryError, match="not valid JSON"):
+        parse_geojson("{nope", max_bytes=1000)
+
+
+def test_feature_collection_is_merged() -> None:
+    fc = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {}, "geometry": box(10.5, 60.3, 10.51, 60.31).__geo_interface__},
+        {"type": "Feature", "properties": {}, "geometry": box(10.6, 60.3, 10.61, 60.31).__geo_interface__},
+    ]}
+    merged = parse_geojson(fc, max_bytes=100_000)
+    assert len(_validate(merged).geoms) == 2
