@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -44,35 +45,19 @@ def skip_or_fail(config: pytest.Config, option: str, env: str, reason: str) -> N
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
-def postgis_url(request: pytest.FixtureRequest) -> Iterator[str]:
-    """Create a throwaway database with PostGIS on the server, and drop it afterwards."""
-    admin_url = (
-        request.config.getoption("--postgis-url")
-        or os.environ.get("STATUSMAP_TEST_POSTGIS_URL")
-        or DEFAULT_ADMIN_URL
-    )
+@contextmanager
+def new_postgis_database(admin_url: str) -> Iterator[str]:
+    """Create a throwaway database with the PostGIS extension; drop it afterwards."""
     name = f"statusmap_test_{uuid.uuid4().hex[:10]}"
     admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    except sa.exc.OperationalError as exc:
-        admin.dispose()
-        skip_or_fail(request.config, "--require-postgis", "STATUSMAP_REQUIRE_POSTGIS",
-                     f"PostgreSQL not reachable at {make_url(admin_url).render_as_string()}: "
-                     f"{exc.orig}")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
     url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
     try:
         engine = sa.create_engine(url)
-        try:
-            with engine.begin() as conn:
-                conn.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS postgis")
-        except sa.exc.DBAPIError as exc:
-            skip_or_fail(request.config, "--require-postgis", "STATUSMAP_REQUIRE_POSTGIS",
-                         f"PostGIS extension not available: {exc.orig}")
-        finally:
-            engine.dispose()
+        with engine.begin() as conn:
+            conn.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS postgis")
+        engine.dispose()
         yield url
     finally:
         with admin.connect() as conn:
@@ -80,11 +65,37 @@ def postgis_url(request: pytest.FixtureRequest) -> Iterator[str]:
         admin.dispose()
 
 
-def backend_url(request: pytest.FixtureRequest, backend: str, tmp_dir: Path) -> str:
-    """Return a database URL for the backend: a fresh SQLite file, or the PostGIS database."""
-    if backend == "sqlite":
-        return f"sqlite:///{tmp_dir / 'statusmap.sqlite3'}"
-    return str(request.getfixturevalue("postgis_url"))
+@pytest.fixture(scope="session")
+def postgis_server(request: pytest.FixtureRequest) -> str:
+    """Admin URL of a PostgreSQL server with PostGIS available, or skip (or fail, if required)."""
+    admin_url = (
+        request.config.getoption("--postgis-url")
+        or os.environ.get("STATUSMAP_TEST_POSTGIS_URL")
+        or DEFAULT_ADMIN_URL
+    )
+    shown = make_url(admin_url).render_as_string()
+    engine = sa.create_engine(admin_url)
+    try:
+        with engine.connect() as conn:
+            available = conn.exec_driver_sql(
+                "SELECT count(*) FROM pg_available_extensions WHERE name = 'postgis'"
+            ).scalar()
+    except sa.exc.OperationalError as exc:
+        skip_or_fail(request.config, "--require-postgis", "STATUSMAP_REQUIRE_POSTGIS",
+                     f"PostgreSQL not reachable at {shown}: {exc.orig}")
+    finally:
+        engine.dispose()
+    if not available:
+        skip_or_fail(request.config, "--require-postgis", "STATUSMAP_REQUIRE_POSTGIS",
+                     f"the PostGIS extension is not installed on {shown}")
+    return str(admin_url)
+
+
+@pytest.fixture(scope="session")
+def postgis_url(postgis_server: str) -> Iterator[str]:
+    """A throwaway PostGIS database for the whole run."""
+    with new_postgis_database(postgis_server) as url:
+        yield url
 
 
 def prepare_database(url: str) -> None:
@@ -103,18 +114,30 @@ def prepare_database(url: str) -> None:
     get_db(app).engine.dispose()  # type: ignore[union-attr]
 
 
-@pytest.fixture(scope="session", params=["sqlite", "postgis"])
-def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
-    """A migrated database with the demo municipality, once per backend for the whole run."""
-    tmp_dir = tmp_path_factory.mktemp(request.param)
-    url = backend_url(request, request.param, tmp_dir)
+@pytest.fixture(scope="session")
+def sqlite_database(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A migrated SQLite database with the demo municipality, for the whole run."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'statusmap.sqlite3'}"
     prepare_database(url)
     return url
 
 
-@pytest.fixture
-def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
-    """An app on one backend; everything a test writes is rolled back afterwards."""
+@pytest.fixture(scope="session")
+def postgis_database(postgis_url: str) -> str:
+    """A migrated PostGIS database with the demo municipality, for the whole run."""
+    prepare_database(postgis_url)
+    return postgis_url
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgis"])
+def database_url(request: pytest.FixtureRequest) -> str:
+    """Each backend in turn: tests that use it run on SQLite and on PostGIS."""
+    return str(request.getfixturevalue(f"{request.param}_database"))
+
+
+@contextmanager
+def rolled_back_app(database_url: str) -> Iterator[Flask]:
+    """An app whose every write is rolled back when the block ends."""
     flask_app = create_app({"DATABASE_URL": database_url, "TESTING": True, "SECRET_KEY": "test"})
     database = get_db(flask_app)
     assert database.engine is not None
@@ -124,10 +147,16 @@ def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
     try:
         yield flask_app
     finally:
-        database.session.remove()
         transaction.rollback()
         connection.close()
         database.engine.dispose()
+
+
+@pytest.fixture
+def app(database_url: str) -> Iterator[Flask]:
+    """An app on one backend; everything a test writes is rolled back afterwards."""
+    with rolled_back_app(database_url) as flask_app:
+        yield flask_app
 
 
 @pytest.fixture

@@ -178,9 +178,12 @@ def _upsert(
     progress: Progress | None,
 ) -> None:
     """Insert new addresses and update known ones (matched on the register's identifier)."""
-    existing = dict(session.execute(
-        select(Address.source_id, Address.id).where(Address.municipality_id == municipality.id)
-    ).tuples().all())
+    existing = {
+        source_id: address_id
+        for source_id, address_id in session.execute(
+            select(Address.source_id, Address.id).where(Address.municipality_id == municipality.id)
+        )
+    }
     new: list[dict[str, Any]] = []
     changed: list[dict[str, Any]] = []
     for row in rows.itertuples(index=False):

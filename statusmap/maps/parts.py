@@ -64,7 +64,8 @@ def render_parts(m: folium.Map) -> MapParts:
     parts = MapParts(
         header=Markup(header.strip()),  # noqa: S704 - folium output; user text escaped by builders
         html=Markup(figure.html.render().strip()),  # noqa: S704
-        script=Markup(figure.script.render().strip()),  # noqa: S704
+        # folium's Figure wraps its script in a <script> element itself; we do the same.
+        script=Markup(f"<script>\n{figure.script.render().strip()}\n</script>"),  # noqa: S704
     )
     for name in ("header", "html"):
         if _EXTERNAL.search(str(getattr(parts, name))):

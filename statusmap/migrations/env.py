@@ -6,21 +6,11 @@ from alembic import context
 from geoalchemy2 import alembic_helpers
 
 from statusmap.db import make_engine
+from statusmap.migrations.filters import include_object
 from statusmap.models import Base
 
 config = context.config
 target_metadata = Base.metadata
-
-
-# GiST indexes exist on PostGIS only and are made by the migrations, not declared on the models.
-SPATIAL_INDEXES = {"ix_municipality_boundary", "ix_incident_area", "ix_address_location"}
-
-
-def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
-    """Leave PostGIS' own tables and our spatial indexes out of autogenerate comparisons."""
-    if type_ == "index" and name in SPATIAL_INDEXES:
-        return False
-    return bool(alembic_helpers.include_object(obj, name, type_, reflected, compare_to))
 
 
 def _configure(connection: object) -> None:

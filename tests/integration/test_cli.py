@@ -1,0 +1,93 @@
+"""The statusmap command: import-addresses output, errors and all-or-nothing; demo idempotence."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func
+from sqlalchemy import select
+
+from statusmap.demo import load_demo
+from statusmap.models import Address
+from statusmap.models import Incident
+from statusmap.models import Municipality
+from statusmap.models.base import utcnow
+from tests.conftest import DATA
+from tests.factories import make_municipality
+
+SAMPLE = DATA / "matrikkelen-adresse-sample.csv"
+
+
+def _addresses(session, slug: str) -> int:  # type: ignore[no-untyped-def]
+    return session.scalar(
+        select(func.count(Address.id)).join(Municipality).where(Municipality.slug == slug)
+    )
+
+
+def test_import_addresses_prints_a_summary(app, session) -> None:  # type: ignore[no-untyped-def]
+    make_municipality(session)
+    session.commit()
+    result = app.test_cli_runner().invoke(
+        args=["import-addresses", str(SAMPLE), "--municipality", "kristiansand"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Rows read: 47" in result.output
+    assert "Imported: 47 (47 new, 0 updated)" in result.output
+    assert "Rejected: 0" in result.output
+    assert _addresses(session, "kristiansand") == 47
+
+
+def test_import_of_a_malformed_file_says_why_and_changes_nothing(app, session, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    make_municipality(session)
+    session.commit()
+    bad = tmp_path / "bad.csv"
+    bad.write_text("lokalid,adressenavn\n1,Storgata\n", encoding="utf-8")
+    result = app.test_cli_runner().invoke(
+        args=["import-addresses", str(bad), "--municipality", "kristiansand"]
+    )
+    assert result.exit_code == 1
+    assert "lacks the column(s)" in result.output and "Nothing was imported" in result.output
+    assert _addresses(session, "kristiansand") == 0
+
+
+def test_unknown_municipality(app) -> None:  # type: ignore[no-untyped-def]
+    result = app.test_cli_runner().invoke(args=["import-addresses", str(SAMPLE), "--municipality",
+                                                "atlantis"])
+    assert result.exit_code == 1 and "No municipality with slug 'atlantis'" in result.output
+
+
+def test_failure_part_way_leaves_no_partial_import(app, session, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import statusmap.addresses.importer as importer
+
+    make_municipality(session)
+    session.commit()
+    monkeypatch.setattr(importer, "BATCH", 10)  # several batches are written before the failure
+
+    def fail(*_args, **_kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(importer, "record", fail)
+    result = app.test_cli_runner().invoke(
+        args=["import-addresses", str(SAMPLE), "--municipality", "kristiansand"]
+    )
+    assert isinstance(result.exception, RuntimeError)
+    assert _addresses(session, "kristiansand") == 0
+
+
+def test_demo_load_is_idempotent(session) -> None:  # type: ignore[no-untyped-def]
+    before = _addresses(session, "demo")
+    load_demo(session, now=utcnow())
+    session.flush()
+    assert _addresses(session, "demo") == before >= 3000
+    demo = session.scalar(select(Municipality).where(Municipality.slug == "demo"))
+    incidents = session.scalars(select(Incident).where(Incident.municipality_id == demo.id)).all()
+    assert sorted(i.kind.value for i in incidents) == sorted(
+        ["boil_water", "shutdown", "planned_works", "discoloured_water"]
+    )
+
+
+@pytest.mark.parametrize("command", [["db", "upgrade"]])
+def test_db_upgrade_on_an_up_to_date_database(app, command) -> None:  # type: ignore[no-untyped-def]
+    result = app.test_cli_runner().invoke(args=command)
+    assert result.exit_code == 0 and "up to date" in result.output

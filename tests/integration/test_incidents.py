@@ -1,0 +1,94 @@
+"""Creating incidents: validation changes nothing on bad input; stale editors cannot overwrite."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from shapely.geometry import Polygon
+from shapely.geometry import box
+from sqlalchemy import func
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from statusmap.gis.validation import GeometryError
+from statusmap.incidents.operations import IncidentError
+from statusmap.incidents.operations import IncidentInput
+from statusmap.incidents.operations import create_incident
+from statusmap.models import AuditEvent
+from statusmap.models import Incident
+from statusmap.models import IncidentKind
+from statusmap.models import IncidentStatus
+from statusmap.models.base import utcnow
+from tests.factories import make_incident
+from tests.factories import make_municipality
+
+
+def _incidents(session) -> int:  # type: ignore[no-untyped-def]
+    return session.scalar(select(func.count(Incident.id)))
+
+
+def _input(area, **changes):  # type: ignore[no-untyped-def]
+    values = {"kind": IncidentKind.BOIL_WATER, "status": IncidentStatus.ACTIVE, "area": area,
+              "title": {"nb": "Kokepålegg"}, "starts_at": utcnow()}
+    values.update(changes)
+    return IncidentInput(**values)
+
+
+def test_self_intersecting_area_is_refused_and_nothing_changes(session) -> None:  # type: ignore[no-untyped-def]
+    town = make_municipality(session)
+    before, audit_before = _incidents(session), session.scalar(select(func.count(AuditEvent.id)))
+    bowtie = Polygon([(8.08, 58.13), (8.09, 58.14), (8.09, 58.13), (8.08, 58.14)])
+    with pytest.raises(GeometryError, match="crosses itself near longitude 8.085000"):
+        create_incident(session, town, _input(bowtie), actor="test")
+    assert _incidents(session) == before
+    assert session.scalar(select(func.count(AuditEvent.id))) == audit_before
+
+
+def test_area_in_another_part_of_norway_is_refused(session) -> None:  # type: ignore[no-untyped-def]
+    town = make_municipality(session)
+    with pytest.raises(GeometryError, match="outside the municipality"):
+        create_incident(session, town, _input(box(10.7, 59.9, 10.8, 59.95)), actor="test")
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"title": {"nb": " "}}, "title in bokmål"),
+        ({"area": None}, "Only a draft"),
+        ({"starts_at": None}, "start time"),
+        ({"expected_end": utcnow() - timedelta(days=1)}, "expected end"),
+        ({"resolved_at": utcnow()}, "resolved time"),
+    ],
+)
+def test_inconsistent_input_is_refused(session, changes, message) -> None:  # type: ignore[no-untyped-def]
+    town = make_municipality(session)
+    with pytest.raises(IncidentError, match=message):
+        create_incident(session, town, _input(**{"area": box(8.08, 58.13, 8.09, 58.14), **changes}),
+                        actor="test")
+
+
+def test_creation_is_audited(session) -> None:  # type: ignore[no-untyped-def]
+    town = make_municipality(session)
+    incident = make_incident(session, town, box(8.08, 58.13, 8.09, 58.14))
+    event = session.scalars(select(AuditEvent).where(AuditEvent.object_type == "incident",
+                                                     AuditEvent.object_id == str(incident.id))).one()
+    assert (event.action, event.actor, event.municipality_id) == ("create", "test", town.id)
+
+
+def test_a_stale_editor_cannot_silently_overwrite(app, session) -> None:  # type: ignore[no-untyped-def]
+    from statusmap.db import get_db
+
+    town = make_municipality(session)
+    incident = make_incident(session, town, box(8.08, 58.13, 8.09, 58.14))
+    session.commit()
+    assert incident.version == 1
+    other = get_db(app).factory()  # a second editor's session on the same connection
+    theirs = other.get(Incident, incident.id)
+    theirs.title = {"nb": "Endret av den andre"}
+    other.flush()
+    assert theirs.version == 2
+    incident.title = {"nb": "Min endring"}  # still believes version 1
+    with pytest.raises(StaleDataError):
+        session.flush()
+    other.close()
