@@ -54,8 +54,12 @@ def import_addresses_command(path: Path, slug: str) -> None:
     bar = _ProgressBar()
     try:
         summary = import_addresses(
-            session, municipality, path, actor="cli:import-addresses",
-            tolerance_m=current_app.config["BOUNDARY_TOLERANCE_M"], progress=bar,
+            session,
+            municipality,
+            path,
+            actor="cli:import-addresses",
+            tolerance_m=current_app.config["BOUNDARY_TOLERANCE_M"],
+            progress=bar,
         )
         session.commit()
     except AddressFileError as exc:
@@ -120,7 +124,9 @@ def demo_command(host: str, port: int, no_serve: bool) -> None:
         raise click.ClickException(
             f"Cannot listen on {host}:{port} ({exc.strerror}); try --port with another number."
         ) from exc
-    click.echo(f"statusmap demo is running at http://{host}:{server.port}/{result.municipality.slug}/")
+    click.echo(
+        f"statusmap demo is running at http://{host}:{server.port}/{result.municipality.slug}/"
+    )
     click.echo("Press Ctrl+C to stop.")
     try:
         server.serve_forever()

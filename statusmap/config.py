@@ -69,7 +69,9 @@ def validate_config(config: Any) -> None:
         )
     tiles = config["TILE_URL_TEMPLATE"]
     if tiles and not (tiles.startswith(("https://", "http://", "/")) and "{z}" in tiles):
-        raise ConfigError("STATUSMAP_TILE_URL_TEMPLATE must be an http(s) URL containing {z}/{x}/{y}")
+        raise ConfigError(
+            "STATUSMAP_TILE_URL_TEMPLATE must be an http(s) URL containing {z}/{x}/{y}"
+        )
     unknown = set(config["LANGUAGES"]) - set(SUPPORTED_LANGUAGES)
     if unknown or config["BABEL_DEFAULT_LOCALE"] not in config["LANGUAGES"]:
         raise ConfigError(f"STATUSMAP_LANGUAGES must be drawn from {SUPPORTED_LANGUAGES}")

@@ -70,27 +70,37 @@ def _municipality_input(data_dir: Path) -> MunicipalityInput:
     frame = gpd.read_file(data_dir / "boundary.geojson")
     boundary = frame.to_crs(4326).geometry.union_all()
     return MunicipalityInput(
-        slug=meta["slug"], kommunenummer=meta["kommunenummer"], name=meta["names"],
-        boundary=boundary, utm_epsg=int(meta["utm_epsg"]), department=meta["department"],
-        contact_phone=meta["contact"]["phone"], contact_email=meta["contact"]["email"],
-        contact_url=meta["contact"]["url"], public_url=meta["public_url"],
+        slug=meta["slug"],
+        kommunenummer=meta["kommunenummer"],
+        name=meta["names"],
+        boundary=boundary,
+        utm_epsg=int(meta["utm_epsg"]),
+        department=meta["department"],
+        contact_phone=meta["contact"]["phone"],
+        contact_email=meta["contact"]["email"],
+        contact_url=meta["contact"]["url"],
+        public_url=meta["public_url"],
         is_demo=bool(meta.get("is_demo", True)),
     )
 
 
 def _flag_vulnerable(session: Session, municipality: Municipality, path: Path) -> None:
     session.execute(
-        update(Address).where(Address.municipality_id == municipality.id)
+        update(Address)
+        .where(Address.municipality_id == municipality.id)
         .values(vulnerable_category=None, vulnerable_name="")
     )
     with path.open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle, delimiter=";"):
             session.execute(
                 update(Address)
-                .where(Address.municipality_id == municipality.id,
-                       Address.source_id == row["lokalid"])
-                .values(vulnerable_category=VulnerableCategory(row["category"]),
-                        vulnerable_name=row["name"])
+                .where(
+                    Address.municipality_id == municipality.id, Address.source_id == row["lokalid"]
+                )
+                .values(
+                    vulnerable_category=VulnerableCategory(row["category"]),
+                    vulnerable_name=row["name"],
+                )
             )
 
 
@@ -101,8 +111,14 @@ def _remove_seeded_incidents(session: Session, municipality: Municipality) -> No
     for incident in session.scalars(
         select(Incident).where(Incident.municipality_id == municipality.id)
     ):
-        record(session, actor=ACTOR, action="delete", obj=incident,
-               municipality_id=municipality.id, reason="demo reload")
+        record(
+            session,
+            actor=ACTOR,
+            action="delete",
+            obj=incident,
+            municipality_id=municipality.id,
+            reason="demo reload",
+        )
         session.delete(incident)
     session.flush()
 
@@ -120,8 +136,13 @@ def _seed_incident(
         session,
         municipality,
         IncidentInput(
-            kind=IncidentKind(item["kind"]), status=status, area=area, title=item["title"],
-            summary=item["summary"], advice=item["advice"], cause=item["cause"],
+            kind=IncidentKind(item["kind"]),
+            status=status,
+            area=area,
+            title=item["title"],
+            summary=item["summary"],
+            advice=item["advice"],
+            cause=item["cause"],
             starts_at=_hours(now, item["starts_offset_hours"]),
             expected_end=_hours(now, item.get("expected_end_offset_hours")),
             resolved_at=_hours(now, item.get("resolved_offset_hours")),
@@ -129,6 +150,7 @@ def _seed_incident(
         actor=ACTOR,
     )
     for entry in item.get("updates", []):
-        add_update(session, incident, entry["body"], actor=ACTOR,
-                   at=_hours(now, entry["offset_hours"]))
+        add_update(
+            session, incident, entry["body"], actor=ACTOR, at=_hours(now, entry["offset_hours"])
+        )
     return incident

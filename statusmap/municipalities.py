@@ -64,10 +64,16 @@ def save_municipality(session: Session, data: MunicipalityInput, *, actor: str) 
         session.add(municipality)
         action = "create"
     values: dict[str, Any] = {
-        "kommunenummer": data.kommunenummer, "name": dict(data.name), "boundary": boundary,
-        "utm_epsg": data.utm_epsg, "department": dict(data.department),
-        "contact_phone": data.contact_phone, "contact_email": data.contact_email,
-        "contact_url": data.contact_url, "public_url": data.public_url, "is_demo": data.is_demo,
+        "kommunenummer": data.kommunenummer,
+        "name": dict(data.name),
+        "boundary": boundary,
+        "utm_epsg": data.utm_epsg,
+        "department": dict(data.department),
+        "contact_phone": data.contact_phone,
+        "contact_email": data.contact_email,
+        "contact_url": data.contact_url,
+        "public_url": data.public_url,
+        "is_demo": data.is_demo,
     }
     for key, value in values.items():
         setattr(municipality, key, value)

@@ -36,8 +36,14 @@ def vendor_url(path: str) -> str:
 def _remember_language(response: Response) -> Response:
     chosen = request.args.get("lang")
     if chosen in LANGUAGE_NAMES and request.cookies.get(LANGUAGE_COOKIE) != chosen:
-        response.set_cookie(LANGUAGE_COOKIE, chosen, max_age=365 * 24 * 3600, samesite="Lax",
-                            secure=request.is_secure, httponly=True)
+        response.set_cookie(
+            LANGUAGE_COOKIE,
+            chosen,
+            max_age=365 * 24 * 3600,
+            samesite="Lax",
+            secure=request.is_secure,
+            httponly=True,
+        )
     return response
 
 

@@ -65,9 +65,18 @@ def import_addresses(
     summary = ImportSummary(read=len(table))
     rows = _clean_rows(table, municipality, tolerance_m, summary)
     _upsert(session, municipality, rows, summary, progress)
-    record(session, actor=actor, action="import_addresses", obj=municipality,
-           municipality_id=municipality.id, file=path.name, read=summary.read,
-           inserted=summary.inserted, updated=summary.updated, rejected=len(summary.rejected))
+    record(
+        session,
+        actor=actor,
+        action="import_addresses",
+        obj=municipality,
+        municipality_id=municipality.id,
+        file=path.name,
+        read=summary.read,
+        inserted=summary.inserted,
+        updated=summary.updated,
+        rejected=len(summary.rejected),
+    )
     return summary
 
 
@@ -81,8 +90,11 @@ def _clean_rows(
     _reject(table, table["adressenavn"].str.strip() == "", "no street name (adressenavn)")
     _reject(table, table["source_id"] == "", "no identifier (lokalid)")
     table["number_value"] = pd.to_numeric(table["nummer"].str.strip(), errors="coerce")
-    _reject(table, (table["nummer"].str.strip() != "") & table["number_value"].isna(),
-            "house number is not a number")
+    _reject(
+        table,
+        (table["nummer"].str.strip() != "") & table["number_value"].isna(),
+        "house number is not a number",
+    )
     _check_kommune(table, municipality)
     _set_dwellings(table)
     _place_points(table, municipality, tolerance_m)
@@ -90,8 +102,8 @@ def _clean_rows(
     _reject(table, duplicate, "duplicate identifier (lokalid) in the file")
     bad = table["reason"] != ""
     summary.rejected.extend(
-        (int(line), str(reason)) for line, reason in zip(table.loc[bad, "line"],
-                                                          table.loc[bad, "reason"], strict=True)
+        (int(line), str(reason))
+        for line, reason in zip(table.loc[bad, "line"], table.loc[bad, "reason"], strict=True)
     )
     return table.loc[~bad]
 
@@ -148,8 +160,9 @@ def _place_points(table: pd.DataFrame, municipality: Municipality, tolerance_m: 
     _reject(table, ~in_norway, "outside Norway")
     area = to_utm(municipality.boundary, municipality.utm_epsg).buffer(tolerance_m)
     local = Transformer.from_crs(4326, municipality.utm_epsg, always_xy=True)
-    east, north = local.transform(table["lon"].fillna(0).to_numpy(),
-                                  table["lat"].fillna(0).to_numpy())
+    east, north = local.transform(
+        table["lon"].fillna(0).to_numpy(), table["lat"].fillna(0).to_numpy()
+    )
     inside = shapely.covers(area, shapely.points(east, north))
     _reject(table, ~inside, f"more than {tolerance_m:.0f} m outside the municipality")
 
@@ -163,7 +176,8 @@ def _row_values(row: Any, municipality_id: int) -> dict[str, Any]:
         "number": number,
         "letter": (row.bokstav or "").strip(),
         "postcode": str(getattr(row, "postnummer", "") or "").strip().zfill(4)
-        if str(getattr(row, "postnummer", "") or "").strip() else "",
+        if str(getattr(row, "postnummer", "") or "").strip()
+        else "",
         "place": str(getattr(row, "poststed", "") or "").strip(),
         "dwellings": int(row.dwellings),
         "location": shapely.Point(float(row.lon), float(row.lat)),
@@ -174,7 +188,10 @@ def _row_values(row: Any, municipality_id: int) -> dict[str, Any]:
 
 
 def _upsert(
-    session: Session, municipality: Municipality, rows: pd.DataFrame, summary: ImportSummary,
+    session: Session,
+    municipality: Municipality,
+    rows: pd.DataFrame,
+    summary: ImportSummary,
     progress: Progress | None,
 ) -> None:
     """Insert new addresses and update known ones (matched on the register's identifier)."""

@@ -15,8 +15,14 @@ class AddressFileError(ValueError):
 
 # Kartverket's column names, and what the importer needs of them.
 REQUIRED_CSV_COLUMNS = ("adressenavn", "nummer", "bokstav", "Nord", "Øst", "EPSG-kode")
-OPTIONAL_COLUMNS = ("lokalid", "adresseId", "kommunenummer", "postnummer", "poststed",
-                    "bruksenheter")
+OPTIONAL_COLUMNS = (
+    "lokalid",
+    "adresseId",
+    "kommunenummer",
+    "postnummer",
+    "poststed",
+    "bruksenheter",
+)
 VECTOR_SUFFIXES = (".geojson", ".json", ".gpkg", ".shp", ".fgb")
 
 
@@ -36,14 +42,20 @@ def read_address_file(path: Path) -> pd.DataFrame:
 def _read_csv(path: Path) -> pd.DataFrame:
     try:
         table = pd.read_csv(
-            path, sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig",
-            quoting=csv.QUOTE_MINIMAL, on_bad_lines="error",
+            path,
+            sep=";",
+            dtype=str,
+            keep_default_na=False,
+            encoding="utf-8-sig",
+            quoting=csv.QUOTE_MINIMAL,
+            on_bad_lines="error",
         )
     except UnicodeDecodeError as exc:
         raise AddressFileError(f"{path.name} is not UTF-8 text ({exc.reason}).") from exc
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise AddressFileError(f"{path.name} is not a readable semicolon-separated file: {exc}") \
-            from exc
+        raise AddressFileError(
+            f"{path.name} is not a readable semicolon-separated file: {exc}"
+        ) from exc
     missing = [c for c in REQUIRED_CSV_COLUMNS if c not in table.columns]
     if missing:
         hint = " (is it semicolon-separated?)" if len(table.columns) <= 1 else ""

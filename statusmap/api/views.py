@@ -37,7 +37,9 @@ def _municipality(slug: str) -> Municipality:
 
 def _incident_url(incident: Incident) -> str:
     slug = incident.municipality.slug
-    return url_for("public.municipality_page", slug=slug, _external=True) + f"#incident-{incident.id}"
+    return (
+        url_for("public.municipality_page", slug=slug, _external=True) + f"#incident-{incident.id}"
+    )
 
 
 @bp.get("/municipalities")
@@ -64,10 +66,14 @@ def incidents_geojson(slug: str) -> Response:
     """Current (active and scheduled) incidents as RFC 7946 GeoJSON; ?include=resolved adds those."""
     municipality = _municipality(slug)
     found = public_incidents(
-        db.session(), municipality.id, now=utcnow(),
+        db.session(),
+        municipality.id,
+        now=utcnow(),
         recent_days=current_app.config["RECENTLY_RESOLVED_DAYS"],
     )
-    incidents = found.current + (found.resolved if request.args.get("include") == "resolved" else [])
+    incidents = found.current + (
+        found.resolved if request.args.get("include") == "resolved" else []
+    )
     body = _collection(incidents)
     response = jsonify(body)
     response.mimetype = "application/geo+json"

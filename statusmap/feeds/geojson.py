@@ -72,7 +72,6 @@ def feature_collection(
 ) -> dict[str, Any]:
     """Return incidents as an RFC 7946 FeatureCollection (no crs member: WGS 84 is implied)."""
     features = [
-        incident_feature(i, language, url_for(i), kind_label(i), status_label(i))
-        for i in incidents
+        incident_feature(i, language, url_for(i), kind_label(i), status_label(i)) for i in incidents
     ]
     return {"type": "FeatureCollection", "features": features}

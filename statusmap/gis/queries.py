@@ -96,7 +96,9 @@ def _address_ids_in(session: Session, municipality_id: int, area: BaseGeometry) 
     base = select(Address.id).where(Address.municipality_id == municipality_id)
     if _postgis(session):
         return list(
-            session.scalars(base.where(func.ST_Covers(from_shape(area, srid=SRID), Address.location)))
+            session.scalars(
+                base.where(func.ST_Covers(from_shape(area, srid=SRID), Address.location))
+            )
         )
     min_lon, min_lat, max_lon, max_lat = area.bounds
     rows = session.execute(

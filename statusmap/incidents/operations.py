@@ -97,13 +97,24 @@ def create_incident(
     )
     session.add(incident)
     session.flush()
-    record(session, actor=actor, action="create", obj=incident, municipality_id=municipality.id,
-           kind=incident.kind.value, status=incident.status.value)
+    record(
+        session,
+        actor=actor,
+        action="create",
+        obj=incident,
+        municipality_id=municipality.id,
+        kind=incident.kind.value,
+        status=incident.status.value,
+    )
     return incident
 
 
 def add_update(
-    session: Session, incident: Incident, body: dict[str, str], *, actor: str,
+    session: Session,
+    incident: Incident,
+    body: dict[str, str],
+    *,
+    actor: str,
     at: datetime | None = None,
 ) -> IncidentUpdate:
     """Add a timeline entry to an incident, with an audit row."""
@@ -114,6 +125,12 @@ def add_update(
         update.created_at = at
     session.add(update)
     session.flush()
-    record(session, actor=actor, action="add_update", obj=update,
-           municipality_id=incident.municipality_id, incident_id=incident.id)
+    record(
+        session,
+        actor=actor,
+        action="add_update",
+        obj=update,
+        municipality_id=incident.municipality_id,
+        incident_id=incident.id,
+    )
     return update

@@ -8,6 +8,7 @@ import folium
 from markupsafe import escape
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
+from shapely.ops import unary_union
 
 from statusmap.kinds import KIND_STYLES
 from statusmap.maps.parts import MapAssets
@@ -50,8 +51,9 @@ def build_public_map(
     m = folium.Map(tiles=None, control_scale=True, prefer_canvas=False)
     use_local_assets(m, assets)
     if tiles:
-        folium.TileLayer(tiles=tiles.url, attr=str(escape(tiles.attribution)), name="base",
-                         max_zoom=19).add_to(m)
+        folium.TileLayer(
+            tiles=tiles.url, attr=str(escape(tiles.attribution)), name="base", max_zoom=19
+        ).add_to(m)
     folium.GeoJson(
         mapping(boundary),
         name="boundary",
@@ -60,9 +62,21 @@ def build_public_map(
     ).add_to(m)
     for zone in zones:
         _add_zone(m, zone)
-    min_lon, min_lat, max_lon, max_lat = boundary.bounds
-    m.fit_bounds([[min_lat, min_lon], [max_lat, max_lon]])
+    m.fit_bounds(_view(boundary, zones))
     return render_parts(m)
+
+
+def _view(boundary: BaseGeometry, zones: list[MapZone]) -> list[list[float]]:
+    """Frame the zones when there are any (a resident looks for their street), else the boundary."""
+    if zones:
+        min_lon, min_lat, max_lon, max_lat = unary_union([z.area for z in zones]).bounds
+        pad_lon, pad_lat = (
+            max((max_lon - min_lon) * 0.15, 0.003),
+            max((max_lat - min_lat) * 0.15, 0.0015),
+        )
+        return [[min_lat - pad_lat, min_lon - pad_lon], [max_lat + pad_lat, max_lon + pad_lon]]
+    min_lon, min_lat, max_lon, max_lat = boundary.bounds
+    return [[min_lat, min_lon], [max_lat, max_lon]]
 
 
 def _add_zone(m: folium.Map, zone: MapZone) -> None:

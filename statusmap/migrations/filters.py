@@ -8,7 +8,9 @@ from geoalchemy2 import alembic_helpers
 SPATIAL_INDEXES = {"ix_municipality_boundary", "ix_incident_area", "ix_address_location"}
 
 
-def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+def include_object(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
     """Leave PostGIS' own tables and our spatial indexes out of autogenerate comparisons."""
     if type_ == "index" and name in SPATIAL_INDEXES:
         return False

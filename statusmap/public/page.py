@@ -52,7 +52,10 @@ def build_public_page(
     }
     zones = [_zone(i, language, kind_label) for i in incidents.current if i.area is not None]
     parts = build_public_map(
-        municipality.boundary, zones, assets, tiles=tiles,
+        municipality.boundary,
+        zones,
+        assets,
+        tiles=tiles,
         boundary_label=municipality.name_in(language),
     )
     return PublicPage(municipality, incidents, reach, parts, now)

@@ -56,6 +56,10 @@ def municipality_page(slug: str) -> str:
     )
     legend_kinds = sorted({i.kind for i in page.incidents.current}, key=list(IncidentKind).index)
     return render_template(
-        "public/municipality.html", page=page, kind_labels=KIND_LABELS,
-        status_labels=STATUS_LABELS, kind_styles=KIND_STYLES, legend_kinds=legend_kinds,
+        "public/municipality.html",
+        page=page,
+        kind_labels=KIND_LABELS,
+        status_labels=STATUS_LABELS,
+        kind_styles=KIND_STYLES,
+        legend_kinds=legend_kinds,
     )

@@ -49,6 +49,7 @@ def test_page_lists_every_public_seeded_incident(client, session) -> None:  # ty
     assert "Nylig løst" in html
     assert re.search(r"\d+ adresser, \d+ boliger", html)
     assert 'class="folium-map"' in html
+    assert "<noscript>" in html and "Alle hendelser står i listen" in html
     assert re.search(r"(CET|CEST)</time>", html), "times carry their zone"
 
 

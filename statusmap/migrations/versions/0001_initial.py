@@ -33,7 +33,8 @@ def _schema() -> sa.MetaData:
     """The schema as of this revision, frozen here rather than imported from the live models."""
     md = sa.MetaData(naming_convention=NAMING_CONVENTION)
     sa.Table(
-        "municipality", md,
+        "municipality",
+        md,
         sa.Column("id", sa.Integer, primary_key=True),
         sa.Column("slug", sa.String(60), nullable=False, unique=True),
         sa.Column("kommunenummer", sa.String(4), nullable=False, unique=True),
@@ -51,10 +52,15 @@ def _schema() -> sa.MetaData:
         sa.CheckConstraint("utm_epsg IN (25832, 25833, 25835)", name="utm_epsg_norwegian"),
     )
     sa.Table(
-        "incident", md,
+        "incident",
+        md,
         sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("municipality_id", sa.Integer,
-                  sa.ForeignKey("municipality.id", ondelete="CASCADE"), nullable=False),
+        sa.Column(
+            "municipality_id",
+            sa.Integer,
+            sa.ForeignKey("municipality.id", ondelete="CASCADE"),
+            nullable=False,
+        ),
         sa.Column("kind", _enum(KINDS, "incident_kind"), nullable=False),
         sa.Column("status", _enum(STATUSES, "incident_status"), nullable=False),
         sa.Column("area", GeometryColumn("MULTIPOLYGON"), nullable=True),
@@ -73,23 +79,35 @@ def _schema() -> sa.MetaData:
         sa.Column("updated_at", UTCDateTime, nullable=False),
         sa.Column("version", sa.Integer, nullable=False),
         sa.Index("ix_incident_municipality_status", "municipality_id", "status"),
-        sa.Index("ix_incident_bbox", "bbox_min_lon", "bbox_max_lon", "bbox_min_lat",
-                 "bbox_max_lat"),
+        sa.Index(
+            "ix_incident_bbox", "bbox_min_lon", "bbox_max_lon", "bbox_min_lat", "bbox_max_lat"
+        ),
     )
     sa.Table(
-        "incident_update", md,
+        "incident_update",
+        md,
         sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("incident_id", sa.Integer, sa.ForeignKey("incident.id", ondelete="CASCADE"),
-                  nullable=False, index=True),
+        sa.Column(
+            "incident_id",
+            sa.Integer,
+            sa.ForeignKey("incident.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        ),
         sa.Column("status", _enum(STATUSES, "incident_update_status"), nullable=False),
         sa.Column("body", sa.JSON, nullable=False),
         sa.Column("created_at", UTCDateTime, nullable=False),
     )
     sa.Table(
-        "address", md,
+        "address",
+        md,
         sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("municipality_id", sa.Integer,
-                  sa.ForeignKey("municipality.id", ondelete="CASCADE"), nullable=False),
+        sa.Column(
+            "municipality_id",
+            sa.Integer,
+            sa.ForeignKey("municipality.id", ondelete="CASCADE"),
+            nullable=False,
+        ),
         sa.Column("source_id", sa.String(64), nullable=False),
         sa.Column("street", sa.String(200), nullable=False),
         sa.Column("number", sa.Integer, nullable=True),
@@ -108,10 +126,16 @@ def _schema() -> sa.MetaData:
         sa.Index("ix_address_street", "municipality_id", "street", "number"),
     )
     sa.Table(
-        "audit_event", md,
+        "audit_event",
+        md,
         sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("municipality_id", sa.Integer,
-                  sa.ForeignKey("municipality.id", ondelete="SET NULL"), nullable=True, index=True),
+        sa.Column(
+            "municipality_id",
+            sa.Integer,
+            sa.ForeignKey("municipality.id", ondelete="SET NULL"),
+            nullable=True,
+            index=True,
+        ),
         sa.Column("at", UTCDateTime, nullable=False, index=True),
         sa.Column("actor", sa.String(200), nullable=False),
         sa.Column("action", sa.String(60), nullable=False),

@@ -1,0 +1,82 @@
+"""Browser fixtures: the app served on a real port, and Debian's Chromium driven by Playwright.
+
+Chromium is /usr/bin/chromium (or STATUSMAP_CHROMIUM); Playwright never downloads a browser.
+Without it these tests skip, unless --require-browser or STATUSMAP_REQUIRE_BROWSER=1 (CI).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from statusmap import create_app
+from tests.conftest import skip_or_fail
+
+CHROMIUM = os.environ.get("STATUSMAP_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-results"
+
+
+@pytest.fixture(scope="session")
+def live_server(sqlite_database: str) -> Iterator[str]:
+    """Serve the demo database on 127.0.0.1 on a free port; yield the base URL."""
+    app = create_app({"DATABASE_URL": sqlite_database, "SECRET_KEY": "browser-test"})
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.port}"
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def browser(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    """A headless Chromium for the whole run."""
+    if not Path(CHROMIUM).exists():
+        skip_or_fail(request.config, "--require-browser", "STATUSMAP_REQUIRE_BROWSER",
+                     f"Chromium not found at {CHROMIUM} (Debian: apt-get install chromium)")
+    if not AXE.exists():
+        skip_or_fail(request.config, "--require-browser", "STATUSMAP_REQUIRE_BROWSER",
+                     "axe-core missing: run scripts/vendor-assets")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):  # type: ignore[no-untyped-def]
+    """A fresh page in its own context, recording every request it makes."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nb-NO")
+    tab = context.new_page()
+    tab.requested = []
+    tab.on("request", lambda r: tab.requested.append(r.url))
+    yield tab
+    context.close()
+
+
+def run_axe(page) -> list[dict]:  # type: ignore[no-untyped-def]
+    """Run axe-core (all rules, WCAG 2.1 AA included) on the page; return its violations."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return list(result["violations"])
+
+
+def describe(violations: list[dict]) -> str:
+    """A readable summary of axe violations for an assertion message."""
+    return "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']} -> "
+        + "; ".join(n["target"][0] for n in v["nodes"][:5])
+        for v in violations
+    )
