@@ -43,7 +43,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 def _app_ctx_id() -> int:
     from flask import g
 
-    return id(g._get_current_object())  # type: ignore[attr-defined]
+    return id(g._get_current_object())
 
 
 def _sqlite_begin(connection: Any) -> None:
@@ -79,7 +79,8 @@ def init_db(app: Flask) -> Database:
 
 def get_db(app: Flask | None = None) -> Database:
     """Return the Database of the given or the current app."""
-    return (app or current_app).extensions["statusmap_db"]  # type: ignore[no-any-return]
+    database: Database = (app or current_app).extensions["statusmap_db"]
+    return database
 
 
 def session() -> Session:

@@ -34,8 +34,8 @@ from statusmap.models import IncidentKind
 from statusmap.models import IncidentStatus
 from statusmap.models import Municipality
 from statusmap.models import VulnerableCategory
-from statusmap.municipalities import MunicipalityInput
 from statusmap.models.audit import record
+from statusmap.municipalities import MunicipalityInput
 from statusmap.municipalities import save_municipality
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,4 +1,4 @@
-"""Unbound extension objects; create_app binds them with init_app. The database is per app (db.py)."""
+"""Unbound extension objects, bound by create_app. The database is per app (see db.py)."""
 
 from flask_babel import Babel
 

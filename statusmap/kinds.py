@@ -1,7 +1,7 @@
 """How each incident kind looks on a map: colour and line pattern.
 
-The line pattern and the text label on each zone make kinds tell apart without colour (WCAG 1.4.1); the text label always
-accompanies the pattern.
+The line pattern and the text label on each zone tell kinds apart without colour
+(WCAG 1.4.1).
 """
 
 from __future__ import annotations

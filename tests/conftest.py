@@ -81,13 +81,21 @@ def postgis_server(request: pytest.FixtureRequest) -> str:
                 "SELECT count(*) FROM pg_available_extensions WHERE name = 'postgis'"
             ).scalar()
     except sa.exc.OperationalError as exc:
-        skip_or_fail(request.config, "--require-postgis", "STATUSMAP_REQUIRE_POSTGIS",
-                     f"PostgreSQL not reachable at {shown}: {exc.orig}")
+        skip_or_fail(
+            request.config,
+            "--require-postgis",
+            "STATUSMAP_REQUIRE_POSTGIS",
+            f"PostgreSQL not reachable at {shown}: {exc.orig}",
+        )
     finally:
         engine.dispose()
     if not available:
-        skip_or_fail(request.config, "--require-postgis", "STATUSMAP_REQUIRE_POSTGIS",
-                     f"the PostGIS extension is not installed on {shown}")
+        skip_or_fail(
+            request.config,
+            "--require-postgis",
+            "STATUSMAP_REQUIRE_POSTGIS",
+            f"the PostGIS extension is not installed on {shown}",
+        )
     return str(admin_url)
 
 
@@ -111,7 +119,7 @@ def prepare_database(url: str) -> None:
         session = get_db(app).session()
         load_demo(session, now=utcnow())
         session.commit()
-    get_db(app).engine.dispose()  # type: ignore[union-attr]
+    get_db(app).engine.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -167,7 +175,7 @@ def session(app: Flask) -> Iterator[sa.orm.Session]:
 
 
 @pytest.fixture
-def client(app: Flask):  # type: ignore[no-untyped-def]
+def client(app: Flask):
     """A test client for the app."""
     return app.test_client()
 

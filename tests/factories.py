@@ -35,8 +35,12 @@ def make_municipality(
     return save_municipality(
         session,
         MunicipalityInput(
-            slug=slug, kommunenummer=kommunenummer, name={"nb": slug.title()},
-            boundary=boundary, utm_epsg=utm_epsg, department={"nb": "Vann og avløp"},
+            slug=slug,
+            kommunenummer=kommunenummer,
+            name={"nb": slug.title()},
+            boundary=boundary,
+            utm_epsg=utm_epsg,
+            department={"nb": "Vann og avløp"},
         ),
         actor="test",
     )
@@ -56,7 +60,10 @@ def make_incident(
         session,
         municipality,
         IncidentInput(
-            kind=kind, status=status, area=area, title={"nb": title},
+            kind=kind,
+            status=status,
+            area=area,
+            title={"nb": title},
             starts_at=now - timedelta(hours=1),
             resolved_at=now if status is IncidentStatus.RESOLVED else None,
         ),
@@ -65,13 +72,21 @@ def make_incident(
 
 
 def make_address(
-    session: Session, municipality: Municipality, lon: float, lat: float, source_id: str,
+    session: Session,
+    municipality: Municipality,
+    lon: float,
+    lat: float,
+    source_id: str,
     dwellings: int = 1,
 ) -> Address:
     """Create one address at a point."""
     address = Address(
-        municipality_id=municipality.id, source_id=source_id, street="Testveien", number=1,
-        dwellings=dwellings, location=Point(lon, lat),
+        municipality_id=municipality.id,
+        source_id=source_id,
+        street="Testveien",
+        number=1,
+        dwellings=dwellings,
+        location=Point(lon, lat),
     )
     session.add(address)
     session.flush()

@@ -6,9 +6,10 @@ from typing import Any
 
 
 def _signed_area(ring: list[list[float]]) -> float:
-    return sum(
-        x1 * y2 - x2 * y1 for (x1, y1, *_), (x2, y2, *_) in zip(ring, ring[1:], strict=False)
-    ) / 2
+    return (
+        sum(x1 * y2 - x2 * y1 for (x1, y1, *_), (x2, y2, *_) in zip(ring, ring[1:], strict=False))
+        / 2
+    )
 
 
 def _check_position(position: Any, where: str) -> list[str]:
@@ -48,7 +49,9 @@ def check_geometry(geometry: Any, where: str) -> list[str]:
     if kind == "Polygon":
         return _check_polygon(coordinates, where)
     if kind == "MultiPolygon":
-        return [p for i, poly in enumerate(coordinates) for p in _check_polygon(poly, f"{where}.{i}")]
+        return [
+            p for i, poly in enumerate(coordinates) for p in _check_polygon(poly, f"{where}.{i}")
+        ]
     return [f"{where}: unexpected geometry type {kind!r}"]
 
 

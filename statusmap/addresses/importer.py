@@ -1,4 +1,4 @@
-"""Import an address download into one municipality: validate rows, reproject, upsert. All or nothing.
+"""Import an address download into one municipality: check rows, reproject, upsert; all or nothing.
 
 Rows that cannot be used (no street, bad coordinates, outside the municipality, duplicates) are
 rejected with a reason and reported; a file that cannot be read at all imports nothing. The caller
@@ -195,12 +195,8 @@ def _upsert(
     progress: Progress | None,
 ) -> None:
     """Insert new addresses and update known ones (matched on the register's identifier)."""
-    existing = {
-        source_id: address_id
-        for source_id, address_id in session.execute(
-            select(Address.source_id, Address.id).where(Address.municipality_id == municipality.id)
-        )
-    }
+    known = select(Address.source_id, Address.id).where(Address.municipality_id == municipality.id)
+    existing: dict[str, int] = {row.source_id: row.id for row in session.execute(known)}
     new: list[dict[str, Any]] = []
     changed: list[dict[str, Any]] = []
     for row in rows.itertuples(index=False):

@@ -1,4 +1,4 @@
-"""API routes: municipalities served, incidents as GeoJSON, and 'which incidents cover this point'."""
+"""API routes: municipalities served, incidents as GeoJSON, incidents covering a point."""
 
 from __future__ import annotations
 
@@ -20,13 +20,13 @@ from statusmap.gis.validation import check_point
 from statusmap.i18n import KIND_LABELS
 from statusmap.i18n import STATUS_LABELS
 from statusmap.i18n import current_language
+from statusmap.incidents.queries import public_incidents
 from statusmap.models import Incident
 from statusmap.models import IncidentStatus
 from statusmap.models import Municipality
 from statusmap.models.base import utcnow
 from statusmap.municipalities import get_municipality
 from statusmap.municipalities import list_municipalities
-from statusmap.incidents.queries import public_incidents
 
 bp = Blueprint("api", __name__)
 
@@ -63,7 +63,7 @@ def municipalities() -> Response:
 
 @bp.get("/<slug>/incidents.geojson")
 def incidents_geojson(slug: str) -> Response:
-    """Current (active and scheduled) incidents as RFC 7946 GeoJSON; ?include=resolved adds those."""
+    """Active and scheduled incidents as RFC 7946 GeoJSON; ?include=resolved adds those."""
     municipality = _municipality(slug)
     found = public_incidents(
         db.session(),

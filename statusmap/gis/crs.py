@@ -21,7 +21,8 @@ def reproject(geometry: BaseGeometry, source: int, target: int) -> BaseGeometry:
     """Reproject a shapely geometry between two EPSG codes (x/y = lon/lat or east/north)."""
     if source == target:
         return geometry
-    return shapely.transform(geometry, _transformer(source, target).transform, interleaved=False)
+    transformer = _transformer(source, target)
+    return shapely.transform(geometry, transformer.transform, interleaved=False)  # type: ignore[arg-type]
 
 
 def to_wgs84(geometry: BaseGeometry, source: int) -> BaseGeometry:

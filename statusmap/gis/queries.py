@@ -44,7 +44,7 @@ def _postgis(session: Session) -> bool:
     return is_postgis(session.get_bind())
 
 
-def _incidents(municipality_id: int, statuses: Sequence[IncidentStatus]) -> Select[tuple[Incident]]:
+def _incidents(municipality_id: int, statuses: Sequence[IncidentStatus]) -> Select[Incident]:
     return (
         select(Incident)
         .where(Incident.municipality_id == municipality_id, Incident.status.in_(statuses))
@@ -58,7 +58,7 @@ def incidents_covering_point(
     point: Point,
     statuses: Sequence[IncidentStatus] = (IncidentStatus.ACTIVE,),
 ) -> list[Incident]:
-    """Return the municipality's incidents (by default the active ones) whose area covers a point."""
+    """Return the municipality's incidents (default: active ones) whose area covers a point."""
     query = _incidents(municipality_id, statuses)
     if _postgis(session):
         query = query.where(func.ST_Covers(Incident.area, from_shape(point, srid=SRID)))

@@ -1,7 +1,8 @@
 """The geometry column type: shapely objects in Python, PostGIS geometry or WKB bytes in the DB.
 
 PostGIS stores a real `geometry(<type>, 4326)`. Python's sqlite3 cannot load SpatiaLite here, so
-on SQLite the same column stores WKB in a BLOB and spatial predicates run in shapely (gis/queries.py).
+on SQLite the same column stores WKB in a BLOB and spatial predicates run in shapely
+(gis/queries.py).
 Either way the models hand out shapely geometries, so nothing above this layer knows the backend.
 """
 

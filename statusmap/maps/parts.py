@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 import folium
+from branca.element import Figure
 from markupsafe import Markup
 from markupsafe import escape
 
@@ -57,15 +58,16 @@ def use_local_assets(m: folium.Map, assets: MapAssets) -> None:
 def render_parts(m: folium.Map) -> MapParts:
     """Render a map to its header, html and script parts; refuse any external asset."""
     figure = m.get_root()
+    assert isinstance(figure, Figure)
     figure.render()
     header = figure.header.render()
     for pattern in _STRIP:
         header = pattern.sub("", header)
     parts = MapParts(
-        header=Markup(header.strip()),  # noqa: S704 - folium output; user text escaped by builders
-        html=Markup(figure.html.render().strip()),  # noqa: S704
+        header=Markup(header.strip()),  # folium output; builders escape user text
+        html=Markup(figure.html.render().strip()),
         # folium's Figure wraps its script in a <script> element itself; we do the same.
-        script=Markup(f"<script>\n{figure.script.render().strip()}\n</script>"),  # noqa: S704
+        script=Markup(f"<script>\n{figure.script.render().strip()}\n</script>"),
     )
     for name in ("header", "html"):
         if _EXTERNAL.search(str(getattr(parts, name))):

@@ -19,8 +19,14 @@ from tests.conftest import skip_or_fail
 
 CHROMIUM = os.environ.get("STATUSMAP_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-results"
@@ -39,14 +45,22 @@ def live_server(sqlite_database: str) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def browser(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+def browser(request: pytest.FixtureRequest):
     """A headless Chromium for the whole run."""
     if not Path(CHROMIUM).exists():
-        skip_or_fail(request.config, "--require-browser", "STATUSMAP_REQUIRE_BROWSER",
-                     f"Chromium not found at {CHROMIUM} (Debian: apt-get install chromium)")
+        skip_or_fail(
+            request.config,
+            "--require-browser",
+            "STATUSMAP_REQUIRE_BROWSER",
+            f"Chromium not found at {CHROMIUM} (Debian: apt-get install chromium)",
+        )
     if not AXE.exists():
-        skip_or_fail(request.config, "--require-browser", "STATUSMAP_REQUIRE_BROWSER",
-                     "axe-core missing: run scripts/vendor-assets")
+        skip_or_fail(
+            request.config,
+            "--require-browser",
+            "STATUSMAP_REQUIRE_BROWSER",
+            "axe-core missing: run scripts/vendor-assets",
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -56,7 +70,7 @@ def browser(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def page(browser):  # type: ignore[no-untyped-def]
+def page(browser):
     """A fresh page in its own context, recording every request it makes."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nb-NO")
     tab = context.new_page()
@@ -66,7 +80,7 @@ def page(browser):  # type: ignore[no-untyped-def]
     context.close()
 
 
-def run_axe(page) -> list[dict]:  # type: ignore[no-untyped-def]
+def run_axe(page) -> list[dict]:
     """Run axe-core (all rules, WCAG 2.1 AA included) on the page; return its violations."""
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")

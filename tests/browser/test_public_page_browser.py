@@ -13,7 +13,7 @@ from tests.browser.conftest import run_axe
 pytestmark = pytest.mark.browser
 
 
-def test_map_and_list_render_from_this_host_only(page, live_server) -> None:  # type: ignore[no-untyped-def]
+def test_map_and_list_render_from_this_host_only(page, live_server) -> None:
     page.goto(f"{live_server}/demo/")
     page.wait_for_selector(".leaflet-container")
     # The boundary and the three current zones are drawn as SVG paths.
@@ -30,14 +30,14 @@ def test_map_and_list_render_from_this_host_only(page, live_server) -> None:  # 
 
 
 @pytest.mark.parametrize("lang", ["nb", "nn", "en"])
-def test_axe_finds_no_violations(page, live_server, lang) -> None:  # type: ignore[no-untyped-def]
+def test_axe_finds_no_violations(page, live_server, lang) -> None:
     page.goto(f"{live_server}/demo/?lang={lang}")
     page.wait_for_selector(".leaflet-overlay-pane path")
     violations = run_axe(page)
     assert violations == [], describe(violations)
 
 
-def test_keyboard_reaches_content_through_the_skip_link(page, live_server) -> None:  # type: ignore[no-untyped-def]
+def test_keyboard_reaches_content_through_the_skip_link(page, live_server) -> None:
     page.goto(f"{live_server}/demo/")
     page.keyboard.press("Tab")
     skip = page.locator(".skip-link")
@@ -47,7 +47,7 @@ def test_keyboard_reaches_content_through_the_skip_link(page, live_server) -> No
     assert page.evaluate("document.activeElement.id") == "main"
 
 
-def test_without_javascript_the_list_is_all_there(browser, live_server) -> None:  # type: ignore[no-untyped-def]
+def test_without_javascript_the_list_is_all_there(browser, live_server) -> None:
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(f"{live_server}/demo/")
@@ -61,7 +61,7 @@ def test_without_javascript_the_list_is_all_there(browser, live_server) -> None:
     context.close()
 
 
-def test_narrow_phone_screen_shows_the_list_first(browser, live_server) -> None:  # type: ignore[no-untyped-def]
+def test_narrow_phone_screen_shows_the_list_first(browser, live_server) -> None:
     context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
     page = context.new_page()
     page.goto(f"{live_server}/demo/")

@@ -17,13 +17,13 @@ from tests.factories import make_municipality
 SAMPLE = DATA / "matrikkelen-adresse-sample.csv"
 
 
-def _count(session, municipality) -> int:  # type: ignore[no-untyped-def]
+def _count(session, municipality) -> int:
     return session.scalar(
         select(func.count(Address.id)).where(Address.municipality_id == municipality.id)
     )
 
 
-def test_real_kartverket_rows_are_imported_and_reprojected(session) -> None:  # type: ignore[no-untyped-def]
+def test_real_kartverket_rows_are_imported_and_reprojected(session) -> None:
     kristiansand = make_municipality(session)
     summary = import_addresses(session, kristiansand, SAMPLE, actor="test")
     assert (summary.read, summary.inserted, summary.updated, summary.rejected) == (47, 47, 0, [])
@@ -35,7 +35,7 @@ def test_real_kartverket_rows_are_imported_and_reprojected(session) -> None:  # 
     assert address.location.x == address.lon
 
 
-def test_reimport_updates_rather_than_duplicates(session, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_reimport_updates_rather_than_duplicates(session, tmp_path: Path) -> None:
     kristiansand = make_municipality(session)
     import_addresses(session, kristiansand, SAMPLE, actor="test")
     changed = tmp_path / "changed.csv"
@@ -44,10 +44,12 @@ def test_reimport_updates_rather_than_duplicates(session, tmp_path: Path) -> Non
     summary = import_addresses(session, kristiansand, changed, actor="test")
     assert (summary.inserted, summary.updated) == (0, 47)
     assert _count(session, kristiansand) == 47
-    assert session.scalar(select(Address.postcode).where(Address.source_id == "219136687")) == "4639"
+    assert (
+        session.scalar(select(Address.postcode).where(Address.source_id == "219136687")) == "4639"
+    )
 
 
-def test_rows_that_cannot_be_used_are_rejected_with_reasons(session, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_rows_that_cannot_be_used_are_rejected_with_reasons(session, tmp_path: Path) -> None:
     kristiansand = make_municipality(session)
     lines = SAMPLE.read_text(encoding="utf-8").splitlines()
     header, first, second, third, fourth = lines[:5]
@@ -55,8 +57,9 @@ def test_rows_that_cannot_be_used_are_rejected_with_reasons(session, tmp_path: P
     no_street = second.replace(";Tyrihansveien;36;", ";;36;")
     not_a_number = third.replace(";6466377.9;", ";nord;")
     path = tmp_path / "mixed.csv"
-    path.write_text("\n".join([header, stockholm, no_street, not_a_number, fourth]) + "\n",
-                    encoding="utf-8")
+    path.write_text(
+        "\n".join([header, stockholm, no_street, not_a_number, fourth]) + "\n", encoding="utf-8"
+    )
     summary = import_addresses(session, kristiansand, path, actor="test")
     assert summary.inserted == 1
     assert dict(summary.rejected) == {
@@ -66,7 +69,7 @@ def test_rows_that_cannot_be_used_are_rejected_with_reasons(session, tmp_path: P
     }
 
 
-def test_malformed_csv_changes_nothing(session, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_malformed_csv_changes_nothing(session, tmp_path: Path) -> None:
     kristiansand = make_municipality(session)
     comma = tmp_path / "comma.csv"
     comma.write_text(SAMPLE.read_text(encoding="utf-8").replace(";", ","), encoding="utf-8")
@@ -79,7 +82,7 @@ def test_malformed_csv_changes_nothing(session, tmp_path: Path) -> None:  # type
     assert _count(session, kristiansand) == 0
 
 
-def test_addresses_of_another_municipality_are_rejected(session) -> None:  # type: ignore[no-untyped-def]
+def test_addresses_of_another_municipality_are_rejected(session) -> None:
     other = make_municipality(session, slug="annen", kommunenummer="4201")
     summary = import_addresses(session, other, SAMPLE, actor="test")
     assert summary.inserted == 0
@@ -88,14 +91,23 @@ def test_addresses_of_another_municipality_are_rejected(session) -> None:  # typ
     }
 
 
-def test_geopackage_and_geojson_are_read_too(session, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_geopackage_and_geojson_are_read_too(session, tmp_path: Path) -> None:
     import geopandas as gpd
     import pandas as pd
 
     table = pd.read_csv(SAMPLE, sep=";", dtype=str, keep_default_na=False)
     frame = gpd.GeoDataFrame(
-        table[["lokalid", "kommunenummer", "adressenavn", "nummer", "bokstav", "postnummer",
-               "poststed"]],
+        table[
+            [
+                "lokalid",
+                "kommunenummer",
+                "adressenavn",
+                "nummer",
+                "bokstav",
+                "postnummer",
+                "poststed",
+            ]
+        ],
         geometry=gpd.points_from_xy(table["Øst"].astype(float), table["Nord"].astype(float)),
         crs=25833,
     )

@@ -9,14 +9,14 @@ from shapely.geometry import shape
 from tests.rfc7946 import check_feature_collection
 
 
-def _geojson(client, path: str = "/api/v1/demo/incidents.geojson"):  # type: ignore[no-untyped-def]
+def _geojson(client, path: str = "/api/v1/demo/incidents.geojson"):
     response = client.get(path)
     assert response.status_code == 200
     assert response.mimetype == "application/geo+json"
     return json.loads(response.get_data(as_text=True))
 
 
-def test_municipalities_are_listed_with_links(client) -> None:  # type: ignore[no-untyped-def]
+def test_municipalities_are_listed_with_links(client) -> None:
     body = client.get("/api/v1/municipalities").get_json()
     demo = next(m for m in body["municipalities"] if m["slug"] == "demo")
     assert demo["kommunenummer"] == "9999" and demo["is_demo"] is True
@@ -25,7 +25,7 @@ def test_municipalities_are_listed_with_links(client) -> None:  # type: ignore[n
     assert demo["links"]["incidents_geojson"].endswith("/api/v1/demo/incidents.geojson")
 
 
-def test_incidents_geojson_is_rfc7946(client) -> None:  # type: ignore[no-untyped-def]
+def test_incidents_geojson_is_rfc7946(client) -> None:
     document = _geojson(client)
     assert check_feature_collection(document) == []
     statuses = sorted(f["properties"]["status"] for f in document["features"])
@@ -35,7 +35,7 @@ def test_incidents_geojson_is_rfc7946(client) -> None:  # type: ignore[no-untype
         assert 10.4 < lon < 10.7 and 60.3 < lat < 60.45  # lon first, at Gran in Hadeland
 
 
-def test_resolved_on_request_and_texts_follow_the_language(client) -> None:  # type: ignore[no-untyped-def]
+def test_resolved_on_request_and_texts_follow_the_language(client) -> None:
     document = _geojson(client, "/api/v1/demo/incidents.geojson?include=resolved&lang=en")
     assert check_feature_collection(document) == []
     assert "resolved" in {f["properties"]["status"] for f in document["features"]}
@@ -44,9 +44,8 @@ def test_resolved_on_request_and_texts_follow_the_language(client) -> None:  # t
     assert boil["properties"]["title"] == boil["properties"]["titles"]["en"]
 
 
-def test_point_lookup_finds_the_boil_water_zone(client) -> None:  # type: ignore[no-untyped-def]
-    boil = next(f for f in _geojson(client)["features"]
-                if f["properties"]["kind"] == "boil_water")
+def test_point_lookup_finds_the_boil_water_zone(client) -> None:
+    boil = next(f for f in _geojson(client)["features"] if f["properties"]["kind"] == "boil_water")
     inside = shape(boil["geometry"]).representative_point()
     body = client.get(f"/api/v1/demo/incidents/at?lon={inside.x}&lat={inside.y}").get_json()
     assert body["affected"] is True
@@ -55,7 +54,7 @@ def test_point_lookup_finds_the_boil_water_zone(client) -> None:  # type: ignore
     assert far == {"affected": False, "type": "FeatureCollection", "features": []}
 
 
-def test_point_outside_norway_gets_a_clear_400(client) -> None:  # type: ignore[no-untyped-def]
+def test_point_outside_norway_gets_a_clear_400(client) -> None:
     response = client.get("/api/v1/demo/incidents/at?lon=18.0686&lat=59.3293")
     assert response.status_code == 400
     assert "outside Norway" in response.get_json()["message"]
@@ -64,7 +63,7 @@ def test_point_outside_norway_gets_a_clear_400(client) -> None:  # type: ignore[
     assert "?lon=" in response.get_json()["message"]
 
 
-def test_unknown_municipality_is_a_json_404(client) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_municipality_is_a_json_404(client) -> None:
     response = client.get("/api/v1/atlantis/incidents.geojson")
     assert response.status_code == 404
     assert "atlantis" in response.get_json()["message"]

@@ -19,13 +19,13 @@ from tests.factories import make_municipality
 SAMPLE = DATA / "matrikkelen-adresse-sample.csv"
 
 
-def _addresses(session, slug: str) -> int:  # type: ignore[no-untyped-def]
+def _addresses(session, slug: str) -> int:
     return session.scalar(
         select(func.count(Address.id)).join(Municipality).where(Municipality.slug == slug)
     )
 
 
-def test_import_addresses_prints_a_summary(app, session) -> None:  # type: ignore[no-untyped-def]
+def test_import_addresses_prints_a_summary(app, session) -> None:
     make_municipality(session)
     session.commit()
     result = app.test_cli_runner().invoke(
@@ -38,7 +38,9 @@ def test_import_addresses_prints_a_summary(app, session) -> None:  # type: ignor
     assert _addresses(session, "kristiansand") == 47
 
 
-def test_import_of_a_malformed_file_says_why_and_changes_nothing(app, session, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_import_of_a_malformed_file_says_why_and_changes_nothing(
+    app, session, tmp_path: Path
+) -> None:
     make_municipality(session)
     session.commit()
     bad = tmp_path / "bad.csv"
@@ -51,20 +53,21 @@ def test_import_of_a_malformed_file_says_why_and_changes_nothing(app, session, t
     assert _addresses(session, "kristiansand") == 0
 
 
-def test_unknown_municipality(app) -> None:  # type: ignore[no-untyped-def]
-    result = app.test_cli_runner().invoke(args=["import-addresses", str(SAMPLE), "--municipality",
-                                                "atlantis"])
+def test_unknown_municipality(app) -> None:
+    result = app.test_cli_runner().invoke(
+        args=["import-addresses", str(SAMPLE), "--municipality", "atlantis"]
+    )
     assert result.exit_code == 1 and "No municipality with slug 'atlantis'" in result.output
 
 
-def test_failure_part_way_leaves_no_partial_import(app, session, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_failure_part_way_leaves_no_partial_import(app, session, monkeypatch) -> None:
     import statusmap.addresses.importer as importer
 
     make_municipality(session)
     session.commit()
     monkeypatch.setattr(importer, "BATCH", 10)  # several batches are written before the failure
 
-    def fail(*_args, **_kwargs):  # type: ignore[no-untyped-def]
+    def fail(*_args, **_kwargs):
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(importer, "record", fail)
@@ -75,7 +78,7 @@ def test_failure_part_way_leaves_no_partial_import(app, session, monkeypatch) ->
     assert _addresses(session, "kristiansand") == 0
 
 
-def test_demo_load_is_idempotent(session) -> None:  # type: ignore[no-untyped-def]
+def test_demo_load_is_idempotent(session) -> None:
     before = _addresses(session, "demo")
     load_demo(session, now=utcnow())
     session.flush()
@@ -88,6 +91,6 @@ def test_demo_load_is_idempotent(session) -> None:  # type: ignore[no-untyped-de
 
 
 @pytest.mark.parametrize("command", [["db", "upgrade"]])
-def test_db_upgrade_on_an_up_to_date_database(app, command) -> None:  # type: ignore[no-untyped-def]
+def test_db_upgrade_on_an_up_to_date_database(app, command) -> None:
     result = app.test_cli_runner().invoke(args=command)
     assert result.exit_code == 0 and "up to date" in result.output

@@ -24,18 +24,23 @@ from tests.factories import make_incident
 from tests.factories import make_municipality
 
 
-def _incidents(session) -> int:  # type: ignore[no-untyped-def]
+def _incidents(session) -> int:
     return session.scalar(select(func.count(Incident.id)))
 
 
-def _input(area, **changes):  # type: ignore[no-untyped-def]
-    values = {"kind": IncidentKind.BOIL_WATER, "status": IncidentStatus.ACTIVE, "area": area,
-              "title": {"nb": "Kokepålegg"}, "starts_at": utcnow()}
+def _input(area, **changes):
+    values = {
+        "kind": IncidentKind.BOIL_WATER,
+        "status": IncidentStatus.ACTIVE,
+        "area": area,
+        "title": {"nb": "Kokepålegg"},
+        "starts_at": utcnow(),
+    }
     values.update(changes)
     return IncidentInput(**values)
 
 
-def test_self_intersecting_area_is_refused_and_nothing_changes(session) -> None:  # type: ignore[no-untyped-def]
+def test_self_intersecting_area_is_refused_and_nothing_changes(session) -> None:
     town = make_municipality(session)
     before, audit_before = _incidents(session), session.scalar(select(func.count(AuditEvent.id)))
     bowtie = Polygon([(8.08, 58.13), (8.09, 58.14), (8.09, 58.13), (8.08, 58.14)])
@@ -45,7 +50,7 @@ def test_self_intersecting_area_is_refused_and_nothing_changes(session) -> None:
     assert session.scalar(select(func.count(AuditEvent.id))) == audit_before
 
 
-def test_area_in_another_part_of_norway_is_refused(session) -> None:  # type: ignore[no-untyped-def]
+def test_area_in_another_part_of_norway_is_refused(session) -> None:
     town = make_municipality(session)
     with pytest.raises(GeometryError, match="outside the municipality"):
         create_incident(session, town, _input(box(10.7, 59.9, 10.8, 59.95)), actor="test")
@@ -61,22 +66,29 @@ def test_area_in_another_part_of_norway_is_refused(session) -> None:  # type: ig
         ({"resolved_at": utcnow()}, "resolved time"),
     ],
 )
-def test_inconsistent_input_is_refused(session, changes, message) -> None:  # type: ignore[no-untyped-def]
+def test_inconsistent_input_is_refused(session, changes, message) -> None:
     town = make_municipality(session)
     with pytest.raises(IncidentError, match=message):
-        create_incident(session, town, _input(**{"area": box(8.08, 58.13, 8.09, 58.14), **changes}),
-                        actor="test")
+        create_incident(
+            session,
+            town,
+            _input(**{"area": box(8.08, 58.13, 8.09, 58.14), **changes}),
+            actor="test",
+        )
 
 
-def test_creation_is_audited(session) -> None:  # type: ignore[no-untyped-def]
+def test_creation_is_audited(session) -> None:
     town = make_municipality(session)
     incident = make_incident(session, town, box(8.08, 58.13, 8.09, 58.14))
-    event = session.scalars(select(AuditEvent).where(AuditEvent.object_type == "incident",
-                                                     AuditEvent.object_id == str(incident.id))).one()
+    event = session.scalars(
+        select(AuditEvent).where(
+            AuditEvent.object_type == "incident", AuditEvent.object_id == str(incident.id)
+        )
+    ).one()
     assert (event.action, event.actor, event.municipality_id) == ("create", "test", town.id)
 
 
-def test_a_stale_editor_cannot_silently_overwrite(app, session) -> None:  # type: ignore[no-untyped-def]
+def test_a_stale_editor_cannot_silently_overwrite(app, session) -> None:
     from statusmap.db import get_db
 
     town = make_municipality(session)

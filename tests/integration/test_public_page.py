@@ -21,25 +21,26 @@ class _Resources(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
-        if tag in ("script", "img", "iframe", "source", "audio", "video", "embed") and \
-                values.get("src"):
+        if tag in ("script", "img", "iframe", "source", "audio", "video", "embed") and values.get(
+            "src"
+        ):
             self.loaded.append(values["src"] or "")
         if tag == "link" and values.get("href"):
             self.loaded.append(values["href"] or "")
 
 
-def _page(client, lang: str = "nb") -> str:  # type: ignore[no-untyped-def]
+def _page(client, lang: str = "nb") -> str:
     response = client.get(f"/demo/?lang={lang}")
     assert response.status_code == 200
     return response.get_data(as_text=True)
 
 
-def test_root_leads_to_the_only_municipality(client) -> None:  # type: ignore[no-untyped-def]
+def test_root_leads_to_the_only_municipality(client) -> None:
     response = client.get("/")
     assert response.status_code == 302 and response.location.endswith("/demo/")
 
 
-def test_page_lists_every_public_seeded_incident(client, session) -> None:  # type: ignore[no-untyped-def]
+def test_page_lists_every_public_seeded_incident(client, session) -> None:
     html = _page(client)
     demo = session.scalar(select(Municipality).where(Municipality.slug == "demo"))
     for incident in session.scalars(select(Incident).where(Incident.municipality_id == demo.id)):
@@ -53,7 +54,7 @@ def test_page_lists_every_public_seeded_incident(client, session) -> None:  # ty
     assert re.search(r"(CET|CEST)</time>", html), "times carry their zone"
 
 
-def test_language_sets_html_lang_and_texts(client) -> None:  # type: ignore[no-untyped-def]
+def test_language_sets_html_lang_and_texts(client) -> None:
     assert '<html lang="nb">' in _page(client, "nb")
     nynorsk = _page(client, "nn")
     assert '<html lang="nn">' in nynorsk and "Pågåande hendingar" in nynorsk
@@ -62,22 +63,27 @@ def test_language_sets_html_lang_and_texts(client) -> None:  # type: ignore[no-u
     assert "Boil-water notice" in english
 
 
-def test_no_resource_from_another_host(client) -> None:  # type: ignore[no-untyped-def]
+def test_no_resource_from_another_host(client) -> None:
     parser = _Resources()
     parser.feed(_page(client))
     assert parser.loaded, "the page loads its own CSS and Leaflet"
-    assert all(url.startswith("/") and not url.startswith("//") for url in parser.loaded), \
+    assert all(url.startswith("/") and not url.startswith("//") for url in parser.loaded), (
         parser.loaded
+    )
     assert "user-scalable=no" not in _page(client)
 
 
-def test_user_text_is_escaped_everywhere(client, session) -> None:  # type: ignore[no-untyped-def]
+def test_user_text_is_escaped_everywhere(client, session) -> None:
     from shapely.geometry import box
 
     demo = session.scalar(select(Municipality).where(Municipality.slug == "demo"))
     lon, lat = demo.boundary.centroid.x, demo.boundary.centroid.y
-    make_incident(session, demo, box(lon, lat, lon + 0.002, lat + 0.001),
-                  title="<img src=x onerror=alert(1)>`${alert(2)}`")
+    make_incident(
+        session,
+        demo,
+        box(lon, lat, lon + 0.002, lat + 0.001),
+        title="<img src=x onerror=alert(1)>`${alert(2)}`",
+    )
     session.commit()
     html = _page(client)
     assert "<img src=x" not in html
@@ -87,7 +93,7 @@ def test_user_text_is_escaped_everywhere(client, session) -> None:  # type: igno
     assert "${alert(2)}" not in scripts and "`${" not in scripts
 
 
-def test_unknown_municipality_page_is_a_friendly_404(client) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_municipality_page_is_a_friendly_404(client) -> None:
     response = client.get("/atlantis/")
     assert response.status_code == 404
     assert "Fant ikke siden" in response.get_data(as_text=True)

@@ -21,20 +21,25 @@ from tests.factories import make_municipality
 SQUARE = box(8.08, 58.13, 8.09, 58.14)
 
 
-def _demo(session) -> Municipality:  # type: ignore[no-untyped-def]
+def _demo(session) -> Municipality:
     return session.scalar(select(Municipality).where(Municipality.slug == "demo"))
 
 
-def test_point_on_the_edge_counts_as_inside(session) -> None:  # type: ignore[no-untyped-def]
+def test_point_on_the_edge_counts_as_inside(session) -> None:
     town = make_municipality(session)
     make_incident(session, town, SQUARE)
-    for lon, lat, expected in [(8.085, 58.135, 1), (8.08, 58.135, 1), (8.09, 58.14, 1),
-                               (8.0799, 58.135, 0), (8.085, 58.1401, 0)]:
+    for lon, lat, expected in [
+        (8.085, 58.135, 1),
+        (8.08, 58.135, 1),
+        (8.09, 58.14, 1),
+        (8.0799, 58.135, 0),
+        (8.085, 58.1401, 0),
+    ]:
         found = queries.incidents_covering_point(session, town.id, Point(lon, lat))
         assert len(found) == expected, (lon, lat)
 
 
-def test_only_active_incidents_of_that_municipality(session) -> None:  # type: ignore[no-untyped-def]
+def test_only_active_incidents_of_that_municipality(session) -> None:
     town = make_municipality(session)
     other = make_municipality(session, slug="nabo", kommunenummer="4205")
     make_incident(session, town, SQUARE, status=IncidentStatus.RESOLVED, title="Ferdig")
@@ -46,27 +51,31 @@ def test_only_active_incidents_of_that_municipality(session) -> None:  # type: i
     assert [i.text("title", "nb") for i in found] == ["Ferdig"]
 
 
-def test_addresses_in_area_are_listed_and_counted(session) -> None:  # type: ignore[no-untyped-def]
+def test_addresses_in_area_are_listed_and_counted(session) -> None:
     town = make_municipality(session)
     make_address(session, town, 8.085, 58.135, "inside", dwellings=3)
     make_address(session, town, 8.09, 58.135, "edge", dwellings=1)
     make_address(session, town, 8.095, 58.135, "outside", dwellings=7)
     listed = queries.addresses_in_area(session, town.id, SQUARE)
     assert sorted(a.source_id for a in listed) == ["edge", "inside"]
-    assert queries.count_addresses_in_area(session, town.id, SQUARE) == queries.AddressCount(2, 4, 0)
+    assert queries.count_addresses_in_area(session, town.id, SQUARE) == queries.AddressCount(
+        2, 4, 0
+    )
     in_bbox = queries.addresses_in_bbox(session, town.id, (8.084, 58.13, 8.0901, 58.14))
     assert sorted(a.source_id for a in in_bbox) == ["edge", "inside"]
 
 
-def test_incidents_in_bbox(session) -> None:  # type: ignore[no-untyped-def]
+def test_incidents_in_bbox(session) -> None:
     town = make_municipality(session)
     make_incident(session, town, SQUARE)
     active = (IncidentStatus.ACTIVE,)
-    assert len(queries.incidents_in_bbox(session, town.id, (8.089, 58.139, 8.1, 58.15), active)) == 1
+    assert (
+        len(queries.incidents_in_bbox(session, town.id, (8.089, 58.139, 8.1, 58.15), active)) == 1
+    )
     assert queries.incidents_in_bbox(session, town.id, (8.091, 58.13, 8.1, 58.14), active) == []
 
 
-def test_demo_counts_match_a_brute_force_shapely_count(session) -> None:  # type: ignore[no-untyped-def]
+def test_demo_counts_match_a_brute_force_shapely_count(session) -> None:
     demo = _demo(session)
     addresses = session.scalars(select(Address).where(Address.municipality_id == demo.id)).all()
     incidents = session.scalars(select(Incident).where(Incident.municipality_id == demo.id)).all()
@@ -77,7 +86,7 @@ def test_demo_counts_match_a_brute_force_shapely_count(session) -> None:  # type
         assert count.dwellings == sum(a.dwellings for a in truth)
 
 
-def _spatial_answers(session) -> dict[str, object]:  # type: ignore[no-untyped-def]
+def _spatial_answers(session) -> dict[str, object]:
     """A fixed battery of spatial queries on the demo municipality, keyed for comparison."""
     demo = _demo(session)
     min_lon, min_lat, max_lon, max_lat = demo.boundary.bounds
@@ -92,15 +101,19 @@ def _spatial_answers(session) -> dict[str, object]:  # type: ignore[no-untyped-d
     for incident in incidents:
         title = incident.text("title", "nb")
         answers[f"area:{title}"] = sorted(
-            a.source_id for a in queries.addresses_in_area(session, demo.id, incident.area))
+            a.source_id for a in queries.addresses_in_area(session, demo.id, incident.area)
+        )
         answers[f"count:{title}"] = queries.count_addresses_in_area(session, demo.id, incident.area)
     for n in range(20):
         lon, lat = rng.uniform((min_lon, min_lat), (max_lon, max_lat))
         bbox = (lon, lat, lon + 0.01, lat + 0.005)
-        answers[f"bbox{n}"] = sorted(a.source_id for a in queries.addresses_in_bbox(
-            session, demo.id, bbox, limit=100_000))
-        answers[f"ibbox{n}"] = sorted(i.text("title", "nb") for i in queries.incidents_in_bbox(
-            session, demo.id, bbox, list(IncidentStatus)))
+        answers[f"bbox{n}"] = sorted(
+            a.source_id for a in queries.addresses_in_bbox(session, demo.id, bbox, limit=100_000)
+        )
+        answers[f"ibbox{n}"] = sorted(
+            i.text("title", "nb")
+            for i in queries.incidents_in_bbox(session, demo.id, bbox, list(IncidentStatus))
+        )
     return answers
 
 

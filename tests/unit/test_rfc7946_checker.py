@@ -7,8 +7,11 @@ CCW = list(reversed(CW))
 
 
 def _fc(geometry: dict, **extra: object) -> dict:
-    return {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {}, "geometry": geometry}], **extra}
+    return {
+        "type": "FeatureCollection",
+        "features": [{"type": "Feature", "properties": {}, "geometry": geometry}],
+        **extra,
+    }
 
 
 def test_accepts_counter_clockwise_exterior() -> None:

@@ -13,18 +13,18 @@ TRANSLATIONS = Path(__file__).resolve().parents[2] / "statusmap" / "translations
 PLACEHOLDER = re.compile(r"%\(\w+\)s")
 
 
-def _ids(catalog) -> set[str]:  # type: ignore[no-untyped-def]
+def _ids(catalog) -> set[str]:
     return {m.id for m in catalog if m.id}
 
 
 @pytest.fixture(scope="module")
-def template():  # type: ignore[no-untyped-def]
+def template():
     with (TRANSLATIONS / "messages.pot").open("rb") as handle:
         return read_po(handle)
 
 
 @pytest.mark.parametrize("lang", ["nn", "en"])
-def test_catalogue_is_complete_and_compiled(template, lang: str) -> None:  # type: ignore[no-untyped-def]
+def test_catalogue_is_complete_and_compiled(template, lang: str) -> None:
     folder = TRANSLATIONS / lang / "LC_MESSAGES"
     with (folder / "messages.po").open("rb") as handle:
         catalog = read_po(handle, locale=lang)
@@ -43,7 +43,7 @@ def test_catalogue_is_complete_and_compiled(template, lang: str) -> None:  # typ
     }, "messages.mo is stale: run scripts/update-translations"
 
 
-def test_source_has_no_text_outside_the_catalogue(template) -> None:  # type: ignore[no-untyped-def]
+def test_source_has_no_text_outside_the_catalogue(template) -> None:
     """Every template text node is a gettext call: no bare Norwegian words between tags."""
     templates = Path(__file__).resolve().parents[2] / "templates"
     bare = re.compile(r">\s*([A-Za-zÆØÅæøå][^<{}]{2,})\s*<")

@@ -15,7 +15,7 @@ from statusmap.gis.validation import validate_area
 GRAN = box(10.50, 60.33, 10.62, 60.39)  # a municipality-sized box near Gran, Hadeland
 
 
-def _validate(geometry, **kwargs):  # type: ignore[no-untyped-def]
+def _validate(geometry, **kwargs):
     return validate_area(geometry, max_vertices=1000, **kwargs)
 
 
@@ -62,8 +62,9 @@ def test_area_far_outside_the_municipality_is_refused() -> None:
 
 
 def test_size_limits() -> None:
-    many = Polygon([(10.5 + 0.0001 * i, 60.3 + (0.001 if i % 2 else 0)) for i in range(1500)]
-                   + [(10.5, 60.2)])
+    many = Polygon(
+        [(10.5 + 0.0001 * i, 60.3 + (0.001 if i % 2 else 0)) for i in range(1500)] + [(10.5, 60.2)]
+    )
     with pytest.raises(GeometryError, match="vertices"):
         _validate(many)
     big = json.dumps({"type": "Polygon", "coordinates": [[[10.5, 60.3]] * 5000]})
@@ -79,9 +80,20 @@ def test_wrong_type_and_bad_json() -> None:
 
 
 def test_feature_collection_is_merged() -> None:
-    fc = {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {}, "geometry": box(10.5, 60.3, 10.51, 60.31).__geo_interface__},
-        {"type": "Feature", "properties": {}, "geometry": box(10.6, 60.3, 10.61, 60.31).__geo_interface__},
-    ]}
+    fc = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {},
+                "geometry": box(10.5, 60.3, 10.51, 60.31).__geo_interface__,
+            },
+            {
+                "type": "Feature",
+                "properties": {},
+                "geometry": box(10.6, 60.3, 10.61, 60.31).__geo_interface__,
+            },
+        ],
+    }
     merged = parse_geojson(fc, max_bytes=100_000)
     assert len(_validate(merged).geoms) == 2

@@ -19,8 +19,15 @@ down_revision = None
 branch_labels = None
 depends_on = None
 
-KINDS = ("boil_water", "shutdown", "planned_works", "low_pressure", "discoloured_water", "sewer")
-KINDS = (*KINDS, "other")
+KINDS = (
+    "boil_water",
+    "shutdown",
+    "planned_works",
+    "low_pressure",
+    "discoloured_water",
+    "sewer",
+    "other",
+)
 STATUSES = ("draft", "scheduled", "active", "resolved")
 VULNERABLE = ("nursing_home", "kindergarten", "school", "food_business", "dialysis", "other")
 
