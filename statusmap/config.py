@@ -37,7 +37,7 @@ class ConfigError(RuntimeError):
 def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
     """Fill app.config in the documented order and validate it."""
     app.config.from_mapping(DEFAULTS)
-    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_pyfile(str(Path(app.instance_path) / "config.py"), silent=True)
     app.config.from_prefixed_env("STATUSMAP")
     if test_config:
         app.config.from_mapping(test_config)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import Connection
 from geoalchemy2 import alembic_helpers
+from sqlalchemy import Connection
 
 from statusmap.db import make_engine
 from statusmap.migrations.filters import include_object

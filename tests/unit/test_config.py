@@ -1,0 +1,58 @@
+"""Configuration order (defaults < instance/config.py < environment < test config) and checks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from statusmap.config import ConfigError
+from statusmap.config import load_config
+
+
+def _app(tmp_path: Path) -> Flask:
+    return Flask("statusmap_test", instance_path=str(tmp_path / "instance"))
+
+
+def test_order_of_precedence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = _app(tmp_path)
+    (tmp_path / "instance").mkdir()
+    (tmp_path / "instance" / "config.py").write_text(
+        "RECENTLY_RESOLVED_DAYS = 10\nBOUNDARY_TOLERANCE_M = 500\nTILE_ATTRIBUTION = 'file'\n"
+    )
+    monkeypatch.setenv("STATUSMAP_BOUNDARY_TOLERANCE_M", "750")
+    monkeypatch.setenv("STATUSMAP_TILE_ATTRIBUTION", "env")
+    load_config(app, {"TILE_ATTRIBUTION": "test"})
+    assert app.config["MAX_GEOMETRY_VERTICES"] == 20_000  # default
+    assert app.config["RECENTLY_RESOLVED_DAYS"] == 10  # instance file
+    assert app.config["BOUNDARY_TOLERANCE_M"] == 750  # environment beats the file
+    assert app.config["TILE_ATTRIBUTION"] == "test"  # test config beats everything
+
+
+def test_default_database_is_sqlite_in_the_instance_folder(tmp_path: Path) -> None:
+    app = _app(tmp_path)
+    load_config(app, None)
+    assert app.config["DATABASE_URL"] == f"sqlite:///{tmp_path / 'instance' / 'statusmap.sqlite3'}"
+    secret = (tmp_path / "instance" / "secret_key").read_text()
+    assert app.config["SECRET_KEY"] == secret and len(secret) >= 40
+    assert (tmp_path / "instance" / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_postgres_urls_use_psycopg(tmp_path: Path) -> None:
+    app = _app(tmp_path)
+    load_config(app, {"DATABASE_URL": "postgres://u:p@db/statusmap"})
+    assert app.config["DATABASE_URL"] == "postgresql+psycopg://u:p@db/statusmap"
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"DATABASE_URL": "mysql://x"}, "STATUSMAP_DATABASE_URL"),
+        ({"TILE_URL_TEMPLATE": "ftp://tiles"}, "STATUSMAP_TILE_URL_TEMPLATE"),
+        ({"LANGUAGES": ["nb", "sv"]}, "STATUSMAP_LANGUAGES"),
+    ],
+)
+def test_bad_settings_stop_the_start(tmp_path: Path, settings: dict, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        load_config(_app(tmp_path), settings)
