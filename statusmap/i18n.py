@@ -6,6 +6,7 @@ Message ids are bokmål; the nn and en catalogues live in statusmap/translations
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask import request
@@ -55,9 +56,16 @@ def current_language() -> str:
     return str(locale.language) if locale else "nb"
 
 
+OSLO = ZoneInfo("Europe/Oslo")
+
+
 def format_time(value: datetime | None) -> str:
-    """Format a time in Europe/Oslo, always naming the zone (CET/CEST)."""
+    """Format a time in Europe/Oslo, always naming the zone: '28. nov. 2026 kl. 14:05 CET'."""
     if value is None:
         return ""
-    # Translators: a Unicode date pattern; keep 'zzz' so the time zone is shown.
-    return format_datetime(value, gettext("d. MMM y 'kl.' HH:mm zzz"))
+    # CLDR has no CET/CEST abbreviation for every language (English gets "+0100"), so the
+    # zone's own abbreviation is appended rather than asked of the date pattern.
+    zone = value.astimezone(OSLO).tzname()
+    # Translators: a Unicode date pattern without the time zone (it is appended).
+    pattern = gettext("d. MMM y 'kl.' HH:mm")
+    return f"{format_datetime(value, pattern)} {zone}"

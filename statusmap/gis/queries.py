@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import shapely
@@ -91,18 +92,16 @@ def incidents_in_bbox(
     return [i for i in session.scalars(query) if i.area is not None and i.area.intersects(window)]
 
 
-def _address_ids_in(session: Session, municipality_id: int, area: BaseGeometry) -> list[int]:
-    """Return ids of the municipality's addresses covered by area (either strategy)."""
-    base = select(Address.id).where(Address.municipality_id == municipality_id)
-    if _postgis(session):
-        return list(
-            session.scalars(
-                base.where(func.ST_Covers(from_shape(area, srid=SRID), Address.location))
-            )
-        )
+def _covered_rows(
+    session: Session, municipality_id: int, area: BaseGeometry, *columns: Any
+) -> list[Any]:
+    """SQLite strategy: rows (id, *columns) of addresses covered by area.
+
+    An indexed lon/lat range query narrows to the area's bounding box; shapely decides the rest.
+    """
     min_lon, min_lat, max_lon, max_lat = area.bounds
     rows = session.execute(
-        select(Address.id, Address.lon, Address.lat).where(
+        select(Address.id, Address.lon, Address.lat, *columns).where(
             Address.municipality_id == municipality_id,
             Address.lon.between(min_lon, max_lon),
             Address.lat.between(min_lat, max_lat),
@@ -110,10 +109,25 @@ def _address_ids_in(session: Session, municipality_id: int, area: BaseGeometry) 
     ).all()
     if not rows:
         return []
-    ids, lons, lats = (np.asarray(column) for column in zip(*rows, strict=True))
+    lons = np.fromiter((r[1] for r in rows), dtype=float, count=len(rows))
+    lats = np.fromiter((r[2] for r in rows), dtype=float, count=len(rows))
     shapely.prepare(area)
-    inside = shapely.covers(area, shapely.points(lons, lats))
-    return [int(i) for i in ids[inside]]
+    inside = np.asarray(shapely.covers(area, shapely.points(lons, lats)), dtype=bool)
+    return [rows[i] for i in np.flatnonzero(inside).tolist()]
+
+
+def _address_ids_in(session: Session, municipality_id: int, area: BaseGeometry) -> list[int]:
+    """Return ids of the municipality's addresses covered by area (either strategy)."""
+    if _postgis(session):
+        return list(
+            session.scalars(
+                select(Address.id).where(
+                    Address.municipality_id == municipality_id,
+                    func.ST_Covers(from_shape(area, srid=SRID), Address.location),
+                )
+            )
+        )
+    return [int(row[0]) for row in _covered_rows(session, municipality_id, area)]
 
 
 def addresses_in_area(session: Session, municipality_id: int, area: BaseGeometry) -> list[Address]:
@@ -144,11 +158,13 @@ def count_addresses_in_area(
             )
         ).one()
         return AddressCount(int(row[0]), int(row[1]), int(row[2]))
-    addresses = addresses_in_area(session, municipality_id, area)
+    rows = _covered_rows(
+        session, municipality_id, area, Address.dwellings, Address.vulnerable_category
+    )
     return AddressCount(
-        addresses=len(addresses),
-        dwellings=sum(a.dwellings for a in addresses),
-        vulnerable=sum(1 for a in addresses if a.vulnerable_category is not None),
+        addresses=len(rows),
+        dwellings=sum(int(row[3]) for row in rows),
+        vulnerable=sum(1 for row in rows if row[4] is not None),
     )
 
 
