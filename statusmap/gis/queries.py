@@ -1,9 +1,9 @@
 """Every spatial query in statusmap, with the PostGIS and the SQLite strategy side by side.
 
 PostGIS evaluates predicates in the database with GiST indexes. SQLite has no spatial functions
-here, so it narrows rows with indexed bounding-box columns and evaluates the exact predicate in
-shapely (vectorised). Both use 'covers' semantics: a point on an area's edge is inside it.
-Callers never learn which backend runs.
+here, so it narrows rows with its built-in R*Tree index (migration 0002) and evaluates the exact
+predicate in shapely (vectorised). Both use 'covers' semantics: a point on an area's edge is
+inside it. Callers never learn which backend runs.
 """
 
 from __future__ import annotations
@@ -18,9 +18,14 @@ from geoalchemy2.shape import from_shape
 from shapely.geometry import Point
 from shapely.geometry import box
 from shapely.geometry.base import BaseGeometry
+from sqlalchemy import ColumnElement
 from sqlalchemy import Select
+from sqlalchemy import TableClause
+from sqlalchemy import and_
+from sqlalchemy import column
 from sqlalchemy import func
 from sqlalchemy import select
+from sqlalchemy import table
 from sqlalchemy.orm import Session
 
 from statusmap.db import is_postgis
@@ -30,6 +35,22 @@ from statusmap.models import Incident
 from statusmap.models import IncidentStatus
 
 BBox = tuple[float, float, float, float]  # min_lon, min_lat, max_lon, max_lat
+
+# SQLite's R*Tree indexes (migration 0002), kept in step with their tables by triggers.
+_BOX_COLUMNS = ("id", "min_lon", "max_lon", "min_lat", "max_lat")
+ADDRESS_RTREE = table("address_rtree", *(column(name) for name in _BOX_COLUMNS))
+INCIDENT_RTREE = table("incident_rtree", *(column(name) for name in _BOX_COLUMNS))
+
+
+def _rtree_overlaps(rtree: TableClause, bbox: BBox) -> ColumnElement[bool]:
+    """R*Tree entries whose box meets bbox (R*Tree boxes are rounded outwards: a superset)."""
+    min_lon, min_lat, max_lon, max_lat = bbox
+    return and_(
+        rtree.c.max_lon >= min_lon,
+        rtree.c.min_lon <= max_lon,
+        rtree.c.max_lat >= min_lat,
+        rtree.c.min_lat <= max_lat,
+    )
 
 
 @dataclass(frozen=True)
@@ -64,11 +85,8 @@ def incidents_covering_point(
     if _postgis(session):
         query = query.where(func.ST_Covers(Incident.area, from_shape(point, srid=SRID)))
         return list(session.scalars(query))
-    query = query.where(
-        Incident.bbox_min_lon <= point.x,
-        Incident.bbox_max_lon >= point.x,
-        Incident.bbox_min_lat <= point.y,
-        Incident.bbox_max_lat >= point.y,
+    query = query.join(INCIDENT_RTREE, INCIDENT_RTREE.c.id == Incident.id).where(
+        _rtree_overlaps(INCIDENT_RTREE, (point.x, point.y, point.x, point.y))
     )
     return [i for i in session.scalars(query) if i.area is not None and i.area.covers(point)]
 
@@ -81,12 +99,8 @@ def incidents_in_bbox(
     if _postgis(session):
         envelope = func.ST_MakeEnvelope(*bbox, SRID)
         return list(session.scalars(query.where(func.ST_Intersects(Incident.area, envelope))))
-    min_lon, min_lat, max_lon, max_lat = bbox
-    query = query.where(
-        Incident.bbox_max_lon >= min_lon,
-        Incident.bbox_min_lon <= max_lon,
-        Incident.bbox_max_lat >= min_lat,
-        Incident.bbox_min_lat <= max_lat,
+    query = query.join(INCIDENT_RTREE, INCIDENT_RTREE.c.id == Incident.id).where(
+        _rtree_overlaps(INCIDENT_RTREE, bbox)
     )
     window = box(*bbox)
     return [i for i in session.scalars(query) if i.area is not None and i.area.intersects(window)]
@@ -97,14 +111,13 @@ def _covered_rows(
 ) -> list[Any]:
     """SQLite strategy: rows (id, *columns) of addresses covered by area.
 
-    An indexed lon/lat range query narrows to the area's bounding box; shapely decides the rest.
+    The R*Tree narrows to the area's bounding box; shapely decides the rest.
     """
-    min_lon, min_lat, max_lon, max_lat = area.bounds
     rows = session.execute(
-        select(Address.id, Address.lon, Address.lat, *columns).where(
-            Address.municipality_id == municipality_id,
-            Address.lon.between(min_lon, max_lon),
-            Address.lat.between(min_lat, max_lat),
+        select(Address.id, Address.lon, Address.lat, *columns)
+        .join(ADDRESS_RTREE, ADDRESS_RTREE.c.id == Address.id)
+        .where(
+            Address.municipality_id == municipality_id, _rtree_overlaps(ADDRESS_RTREE, area.bounds)
         )
     ).all()
     if not rows:
@@ -178,7 +191,10 @@ def addresses_in_bbox(
         envelope = func.ST_MakeEnvelope(*bbox, SRID)
         query = query.where(func.ST_Covers(envelope, Address.location))
     else:
-        query = query.where(
-            Address.lon.between(min_lon, max_lon), Address.lat.between(min_lat, max_lat)
+        query = query.join(ADDRESS_RTREE, ADDRESS_RTREE.c.id == Address.id).where(
+            _rtree_overlaps(ADDRESS_RTREE, bbox),
+            # R*Tree boxes are rounded outwards; the exact edges are checked on the row itself.
+            Address.lon.between(min_lon, max_lon),
+            Address.lat.between(min_lat, max_lat),
         )
     return list(session.scalars(query.order_by(Address.id).limit(limit)))

@@ -50,6 +50,11 @@ class GeometryColumn(TypeDecorator[BaseGeometry]):
     def process_bind_param(self, value: BaseGeometry | None, dialect: Dialect) -> Any:
         if value is None:
             return None
+        # PostGIS refuses a Polygon in a MultiPolygon column; make SQLite refuse it too.
+        if self.geometry_type != "GEOMETRY" and value.geom_type.upper() != self.geometry_type:
+            raise TypeError(
+                f"a {value.geom_type} cannot be stored in a {self.geometry_type} column"
+            )
         if dialect.name == "postgresql":
             return from_shape(value, srid=SRID)
         return shapely.to_wkb(value)

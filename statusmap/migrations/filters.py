@@ -1,4 +1,4 @@
-"""What Alembic's comparisons leave out: PostGIS' own tables and our GiST indexes."""
+"""What Alembic's comparisons leave out: PostGIS' own tables, our GiST and R*Tree indexes."""
 
 from __future__ import annotations
 
@@ -13,5 +13,8 @@ def include_object(
 ) -> bool:
     """Leave PostGIS' own tables and our spatial indexes out of autogenerate comparisons."""
     if type_ == "index" and name in SPATIAL_INDEXES:
+        return False
+    # SQLite's R*Tree tables (migration 0002) and their shadow tables live outside the models.
+    if type_ == "table" and name and "_rtree" in name:
         return False
     return bool(alembic_helpers.include_object(obj, name, type_, reflected, compare_to))

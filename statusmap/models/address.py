@@ -39,7 +39,6 @@ class Address(Base):
     __tablename__ = "address"
     __table_args__ = (
         UniqueConstraint("municipality_id", "source_id", name="uq_address_source"),
-        Index("ix_address_lon_lat", "lon", "lat"),
         Index("ix_address_street", "municipality_id", "street", "number"),
     )
 
@@ -65,7 +64,7 @@ class Address(Base):
     )
     vulnerable_name: Mapped[str] = mapped_column(String(200), default="")
     location: Mapped[BaseGeometry] = mapped_column(GeometryColumn("POINT"))
-    # Plain coordinates of the point: the indexed prefilter for spatial queries on SQLite.
+    # Plain coordinates of the point: they feed SQLite's R*Tree index (migration 0002).
     lon: Mapped[float]
     lat: Mapped[float]
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

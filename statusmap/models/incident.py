@@ -62,17 +62,14 @@ class Incident(Base):
     """One incident in one municipality, with its area and texts in each language."""
 
     __tablename__ = "incident"
-    __table_args__ = (
-        Index("ix_incident_municipality_status", "municipality_id", "status"),
-        Index("ix_incident_bbox", "bbox_min_lon", "bbox_max_lon", "bbox_min_lat", "bbox_max_lat"),
-    )
+    __table_args__ = (Index("ix_incident_municipality_status", "municipality_id", "status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id", ondelete="CASCADE"))
     kind: Mapped[IncidentKind] = mapped_column(_enum(IncidentKind, "incident_kind"))
     status: Mapped[IncidentStatus] = mapped_column(_enum(IncidentStatus, "incident_status"))
     area: Mapped[BaseGeometry | None] = mapped_column(GeometryColumn("MULTIPOLYGON"))
-    # Bounding box of the area: the indexed prefilter for spatial queries on SQLite.
+    # Bounding box of the area: it feeds SQLite's R*Tree index (migration 0002).
     bbox_min_lon: Mapped[float | None]
     bbox_min_lat: Mapped[float | None]
     bbox_max_lon: Mapped[float | None]

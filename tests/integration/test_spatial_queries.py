@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
+from shapely.geometry import MultiPolygon
 from shapely.geometry import Point
 from shapely.geometry import box
 from sqlalchemy import select
@@ -126,3 +128,32 @@ def test_backends_agree(sqlite_database: str, postgis_database: str) -> None:
     hits = sum(1 for key, value in answers["sqlite"].items() if key.startswith("point") and value)
     assert hits > 50, "the battery must exercise points inside zones, not only outside"
     assert answers["sqlite"] == answers["postgis"]
+
+
+def test_index_follows_moves_and_deletes(session) -> None:
+    """Moving an address or deleting an incident is seen at once (SQLite's R*Tree triggers)."""
+    town = make_municipality(session)
+    address = make_address(session, town, 8.085, 58.135, "moving")
+    incident = make_incident(session, town, SQUARE)
+    elsewhere = MultiPolygon([box(8.10, 58.15, 8.11, 58.16)])
+    assert [a.source_id for a in queries.addresses_in_area(session, town.id, SQUARE)] == ["moving"]
+    address.location = Point(8.105, 58.155)
+    incident.area = elsewhere
+    session.flush()
+    assert queries.addresses_in_area(session, town.id, SQUARE) == []
+    assert [a.source_id for a in queries.addresses_in_area(session, town.id, elsewhere)] == [
+        "moving"
+    ]
+    assert queries.incidents_covering_point(session, town.id, Point(8.085, 58.135)) == []
+    assert queries.incidents_covering_point(session, town.id, Point(8.105, 58.155)) == [incident]
+    session.delete(incident)
+    session.flush()
+    assert queries.incidents_covering_point(session, town.id, Point(8.105, 58.155)) == []
+
+
+def test_both_backends_refuse_the_wrong_geometry_type(session) -> None:
+    town = make_municipality(session)
+    incident = make_incident(session, town, SQUARE)
+    incident.area = SQUARE  # a Polygon, where the column holds MultiPolygons
+    with pytest.raises(Exception, match="Polygon"):
+        session.flush()
