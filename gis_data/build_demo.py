@@ -691,6 +691,27 @@ INCIDENTS: tuple[dict[str, Any], ...] = (
             "showering, laundry and cleaning. The notice will be lifted when tests show "
             "that the water is safe. We will let you know when that happens.",
         },
+        "updates": [
+            {
+                "offset_hours": -26.0,
+                "body": {
+                    "nb": "Kokepålegg innført etter funn av E. coli i rutineprøve.",
+                    "nn": "Kokepåbod innført etter funn av E. coli i rutineprøve.",
+                    "en": "Boil-water notice issued after E. coli was found in a routine sample.",
+                },
+            },
+            {
+                "offset_hours": -4.0,
+                "body": {
+                    "nb": "Nye prøver er tatt. Svar ventes i morgen. "
+                    "Kokepålegget gjelder fortsatt.",
+                    "nn": "Nye prøver er tekne. Svar kjem truleg i morgon. "
+                    "Kokepåbodet gjeld framleis.",
+                    "en": "New samples have been taken; results are expected tomorrow. "
+                    "The notice still applies.",
+                },
+            },
+        ],
     },
     {
         "key": "demo-main-break-skolegata",
@@ -731,6 +752,16 @@ INCIDENTS: tuple[dict[str, Any], ...] = (
             "tap until the water is clear. Wait until the water is clear before using "
             "the washing machine or dishwasher.",
         },
+        "updates": [
+            {
+                "offset_hours": -3.0,
+                "body": {
+                    "nb": "Vannet er stengt. Mannskap er på plass i Skolegata.",
+                    "nn": "Vatnet er stengt. Mannskap er på plass i Skolegata.",
+                    "en": "The water is shut off. A crew is at work in Skolegata.",
+                },
+            },
+        ],
     },
     {
         "key": "demo-renewal-bakkevegen",

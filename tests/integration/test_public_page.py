@@ -48,6 +48,7 @@ def test_page_lists_every_public_seeded_incident(client, session) -> None:
         assert incident.text("title", "nb") in html
     assert "Pågående hendelser (2)" in html and "Planlagt arbeid (1)" in html
     assert "Nylig løst" in html
+    assert "Oppdateringer (2)" in html and "Nye prøver er tatt." in html  # the timeline
     assert re.search(r"\d+ adresser, \d+ boliger", html)
     assert 'class="folium-map"' in html
     assert "<noscript>" in html and "Alle hendelser står i listen" in html
