@@ -18,10 +18,8 @@ from geoalchemy2.shape import from_shape
 from shapely.geometry import Point
 from shapely.geometry import box
 from shapely.geometry.base import BaseGeometry
-from sqlalchemy import ColumnElement
 from sqlalchemy import Select
 from sqlalchemy import TableClause
-from sqlalchemy import and_
 from sqlalchemy import column
 from sqlalchemy import func
 from sqlalchemy import select
@@ -42,10 +40,14 @@ ADDRESS_RTREE = table("address_rtree", *(column(name) for name in _BOX_COLUMNS))
 INCIDENT_RTREE = table("incident_rtree", *(column(name) for name in _BOX_COLUMNS))
 
 
-def _rtree_overlaps(rtree: TableClause, bbox: BBox) -> ColumnElement[bool]:
-    """R*Tree entries whose box meets bbox (R*Tree boxes are rounded outwards: a superset)."""
+def _rtree_ids(rtree: TableClause, bbox: BBox) -> Select[Any]:
+    """Ids whose R*Tree box meets bbox (boxes are rounded outwards, so this is a superset).
+
+    As a subquery (id IN ...) it makes SQLite drive the search from the R*Tree; as a join the
+    planner may scan the whole municipality and probe the tree row by row.
+    """
     min_lon, min_lat, max_lon, max_lat = bbox
-    return and_(
+    return select(rtree.c.id).where(
         rtree.c.max_lon >= min_lon,
         rtree.c.min_lon <= max_lon,
         rtree.c.max_lat >= min_lat,
@@ -85,9 +87,7 @@ def incidents_covering_point(
     if _postgis(session):
         query = query.where(func.ST_Covers(Incident.area, from_shape(point, srid=SRID)))
         return list(session.scalars(query))
-    query = query.join(INCIDENT_RTREE, INCIDENT_RTREE.c.id == Incident.id).where(
-        _rtree_overlaps(INCIDENT_RTREE, (point.x, point.y, point.x, point.y))
-    )
+    query = query.where(Incident.id.in_(_rtree_ids(INCIDENT_RTREE, (point.x, point.y) * 2)))
     return [i for i in session.scalars(query) if i.area is not None and i.area.covers(point)]
 
 
@@ -99,9 +99,7 @@ def incidents_in_bbox(
     if _postgis(session):
         envelope = func.ST_MakeEnvelope(*bbox, SRID)
         return list(session.scalars(query.where(func.ST_Intersects(Incident.area, envelope))))
-    query = query.join(INCIDENT_RTREE, INCIDENT_RTREE.c.id == Incident.id).where(
-        _rtree_overlaps(INCIDENT_RTREE, bbox)
-    )
+    query = query.where(Incident.id.in_(_rtree_ids(INCIDENT_RTREE, bbox)))
     window = box(*bbox)
     return [i for i in session.scalars(query) if i.area is not None and i.area.intersects(window)]
 
@@ -114,10 +112,9 @@ def _covered_rows(
     The R*Tree narrows to the area's bounding box; shapely decides the rest.
     """
     rows = session.execute(
-        select(Address.id, Address.lon, Address.lat, *columns)
-        .join(ADDRESS_RTREE, ADDRESS_RTREE.c.id == Address.id)
-        .where(
-            Address.municipality_id == municipality_id, _rtree_overlaps(ADDRESS_RTREE, area.bounds)
+        select(Address.id, Address.lon, Address.lat, *columns).where(
+            Address.id.in_(_rtree_ids(ADDRESS_RTREE, area.bounds)),
+            Address.municipality_id == municipality_id,
         )
     ).all()
     if not rows:
@@ -191,8 +188,8 @@ def addresses_in_bbox(
         envelope = func.ST_MakeEnvelope(*bbox, SRID)
         query = query.where(func.ST_Covers(envelope, Address.location))
     else:
-        query = query.join(ADDRESS_RTREE, ADDRESS_RTREE.c.id == Address.id).where(
-            _rtree_overlaps(ADDRESS_RTREE, bbox),
+        query = query.where(
+            Address.id.in_(_rtree_ids(ADDRESS_RTREE, bbox)),
             # R*Tree boxes are rounded outwards; the exact edges are checked on the row itself.
             Address.lon.between(min_lon, max_lon),
             Address.lat.between(min_lat, max_lat),
