@@ -28,8 +28,8 @@ from sqlalchemy import insert
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from statusmap.db import make_engine
 from statusmap.demo import load_demo
+from statusmap.engine import make_engine
 from statusmap.gis import queries
 from statusmap.migrations import upgrade
 from statusmap.models import Address

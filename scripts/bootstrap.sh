@@ -17,9 +17,12 @@ ensure_python() {
 import sys
 sys.exit(0 if sys.version_info >= (3, 11) else 1)
 PY
-  if [ ! -x "$VENV/bin/python" ]; then
+  # bin/pip, not bin/python: a venv that failed half way (no ensurepip) has python but no pip.
+  if [ ! -x "$VENV/bin/pip" ]; then
     echo "statusmap: creating virtual environment in $VENV" >&2
+    rm -rf "$VENV"
     "$PYTHON" -m venv "$VENV" || {
+      rm -rf "$VENV"
       echo "statusmap: could not create a venv (Debian: apt-get install python3-venv)." >&2; exit 1; }
   fi
   local extras="$1" stamp="$VENV/.statusmap-installed-$1"

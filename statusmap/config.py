@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import secrets
+import time
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +29,11 @@ DEFAULTS: dict[str, Any] = {
     # How far outside its boundary a municipality's features may lie (metres).
     "BOUNDARY_TOLERANCE_M": 2_000,
     "RECENTLY_RESOLVED_DAYS": 60,
+    # Absolute links in feeds and the API start with this (https://vann.kommune.no) when set;
+    # otherwise they follow the request's Host header, which any client can choose.
+    "PUBLIC_BASE_URL": "",
+    # How many reverse proxies in front may set X-Forwarded-* (0: trust none).
+    "PROXY_COUNT": 0,
 }
 
 
@@ -72,6 +79,9 @@ def validate_config(config: Any) -> None:
         raise ConfigError(
             "STATUSMAP_TILE_URL_TEMPLATE must be an http(s) URL containing {z}/{x}/{y}"
         )
+    base = config["PUBLIC_BASE_URL"]
+    if base and not (base.startswith(("https://", "http://")) and "?" not in base):
+        raise ConfigError("STATUSMAP_PUBLIC_BASE_URL must be an http(s) URL without a query")
     unknown = set(config["LANGUAGES"]) - set(SUPPORTED_LANGUAGES)
     if unknown or config["BABEL_DEFAULT_LOCALE"] not in config["LANGUAGES"]:
         raise ConfigError(f"STATUSMAP_LANGUAGES must be drawn from {SUPPORTED_LANGUAGES}")
@@ -81,7 +91,17 @@ def _instance_secret(instance: Path) -> str:
     """Read or create a random secret key kept in the instance folder."""
     instance.mkdir(parents=True, exist_ok=True)
     path = instance / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(48))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    try:
+        # O_EXCL: when several workers start at once, exactly one writes and all read the same key.
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+    for _ in range(50):  # another worker may be between creating and writing the file
+        key = path.read_text().strip()
+        if key:
+            return key
+        time.sleep(0.05)
+    raise ConfigError(f"{path} is empty; delete it or set STATUSMAP_SECRET_KEY")

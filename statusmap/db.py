@@ -1,53 +1,21 @@
-"""Engine and sessions for the two storage backends: embedded SQLite and PostgreSQL + PostGIS."""
+"""The Flask side of the database: one engine and request-scoped session per app."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from flask import Flask
 from flask import current_app
 from sqlalchemy import Engine
-from sqlalchemy import create_engine
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import scoped_session
 from sqlalchemy.orm import sessionmaker
 
-
-def is_postgis(bind: Engine | Any) -> bool:
-    """Tell whether a bind (engine, connection or session bind) talks to PostgreSQL."""
-    return bool(bind.dialect.name == "postgresql")
-
-
-def make_engine(url: str, **kwargs: Any) -> Engine:
-    """Create an engine for either backend with the settings each needs."""
-    if url.startswith("sqlite"):
-        engine = create_engine(url, **kwargs)
-        event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _sqlite_begin)
-        return engine
-    return create_engine(url, plugins=["geoalchemy2"], pool_pre_ping=True, **kwargs)
-
-
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin, so that
-    # SAVEPOINTs and transactional DDL (migrations) work as on PostgreSQL.
-    dbapi_connection.isolation_level = None
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
-    cursor.close()
+from statusmap.engine import make_engine
 
 
 def _app_ctx_id() -> int:
     from flask import g
 
     return id(g._get_current_object())
-
-
-def _sqlite_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
 
 
 class Database:

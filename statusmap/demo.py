@@ -36,6 +36,7 @@ from statusmap.models import Municipality
 from statusmap.models import VulnerableCategory
 from statusmap.models.audit import record
 from statusmap.municipalities import MunicipalityInput
+from statusmap.municipalities import get_municipality
 from statusmap.municipalities import save_municipality
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,7 +55,13 @@ class DemoResult:
 
 def load_demo(session: Session, *, now: datetime, data_dir: Path = DEMO_DIR) -> DemoResult:
     """Create or refresh the demo municipality, its addresses and its seed incidents."""
-    municipality = save_municipality(session, _municipality_input(data_dir), actor=ACTOR)
+    data = _municipality_input(data_dir)
+    existing = get_municipality(session, data.slug)
+    if existing is not None and not existing.is_demo:
+        raise ValueError(
+            f"A real municipality already uses the slug {data.slug!r}; the demo will not touch it."
+        )
+    municipality = save_municipality(session, data, actor=ACTOR)
     summary = import_addresses(session, municipality, data_dir / "addresses.csv", actor=ACTOR)
     _flag_vulnerable(session, municipality, data_dir / "vulnerable.csv")
     _remove_seeded_incidents(session, municipality)

@@ -45,6 +45,10 @@ def check_municipality_input(data: MunicipalityInput) -> MultiPolygon:
         raise ValueError(f"utm_epsg must be one of {UTM_ZONES}")
     if not data.name.get("nb"):
         raise ValueError("a municipality needs a name in bokmål")
+    for field in ("public_url", "contact_url"):
+        url = getattr(data, field)
+        if url and not url.startswith(("https://", "http://")):
+            raise ValueError(f"{field} must start with https:// or http://, got {url!r}")
     boundary = data.boundary
     if isinstance(boundary, Polygon):
         boundary = MultiPolygon([boundary])

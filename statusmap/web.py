@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import re
+import secrets
+from typing import Any
+from urllib.parse import urlsplit
+
 from flask import Flask
 from flask import Response
+from flask import current_app
+from flask import g
 from flask import render_template
 from flask import request
 from flask import url_for
+from flask_babel import format_number
+from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from statusmap.i18n import LANGUAGE_COOKIE
 from statusmap.i18n import LANGUAGE_NAMES
@@ -16,16 +26,25 @@ from statusmap.i18n import format_time
 
 
 def init_app(app: Flask) -> None:
-    """Register template globals, response hooks and error handlers."""
+    """Register template helpers, response hooks and error handlers; trust proxies if told."""
+    offered = {code: LANGUAGE_NAMES[code] for code in app.config["LANGUAGES"]}
     app.jinja_env.globals.update(
         current_language=current_language,
-        language_names=LANGUAGE_NAMES,
+        language_names=offered,
         format_time=format_time,
+        format_number=format_number,
         vendor_url=vendor_url,
+        csp_nonce=csp_nonce,
     )
+    app.jinja_env.filters["nonced"] = nonced
     app.after_request(_remember_language)
-    app.after_request(_security_headers)
+    app.after_request(_headers)
     app.register_error_handler(HTTPException, _http_error)
+    proxies = int(app.config["PROXY_COUNT"])
+    if proxies:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_prefix=proxies
+        )
 
 
 def vendor_url(path: str) -> str:
@@ -33,9 +52,36 @@ def vendor_url(path: str) -> str:
     return url_for("static", filename=f"vendor/{path}")
 
 
+def external_url(endpoint: str, **values: Any) -> str:
+    """An absolute URL for links that leave the site (feeds, API): PUBLIC_BASE_URL when set.
+
+    Without it the URL is built from the request, whose Host header a client chooses.
+    """
+    base = current_app.config["PUBLIC_BASE_URL"]
+    if base:
+        return str(base).rstrip("/") + url_for(endpoint, **values)
+    return url_for(endpoint, _external=True, **values)
+
+
+def csp_nonce() -> str:
+    """The per-request nonce that lets our own inline scripts and styles run under the CSP."""
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(16)
+    return str(g.csp_nonce)
+
+
+_INLINE_TAG = re.compile(r"<(script|style)(?=[\s>])(?![^>]*\bsrc=)")
+
+
+def nonced(html: Markup) -> Markup:
+    """Give every inline <script> and <style> in trusted markup (folium's output) the nonce."""
+    return Markup(_INLINE_TAG.sub(rf'<\1 nonce="{csp_nonce()}"', str(html)))
+
+
 def _remember_language(response: Response) -> Response:
     chosen = request.args.get("lang")
-    if chosen in LANGUAGE_NAMES and request.cookies.get(LANGUAGE_COOKIE) != chosen:
+    offered = current_app.config["LANGUAGES"]
+    if chosen and chosen in offered and request.cookies.get(LANGUAGE_COOKIE) != chosen:
         response.set_cookie(
             LANGUAGE_COOKIE,
             chosen,
@@ -47,10 +93,37 @@ def _remember_language(response: Response) -> Response:
     return response
 
 
-def _security_headers(response: Response) -> Response:
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-    response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+def _content_security_policy() -> str:
+    tiles = current_app.config["TILE_URL_TEMPLATE"]
+    tile_host = f"{urlsplit(tiles).scheme}://{urlsplit(tiles).netloc}" if "//" in tiles else ""
+    nonce = f"'nonce-{csp_nonce()}'"
+    return "; ".join(
+        [
+            "default-src 'self'",
+            f"script-src 'self' {nonce}",
+            f"style-src 'self' {nonce}",
+            f"img-src 'self' data: {tile_host}".strip(),
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'self'",
+        ]
+    )
+
+
+def _headers(response: Response) -> Response:
+    headers = response.headers
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    # Pages and API texts follow the language, chosen by ?lang=, the cookie or the browser.
+    response.vary.update(("Accept-Language", "Cookie"))
+    if request.path.startswith("/api/"):
+        headers.setdefault("Access-Control-Allow-Origin", "*")  # open data, no credentials
+        headers.setdefault("Cache-Control", "public, max-age=60")
+    elif response.mimetype == "text/html":
+        headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        headers.setdefault("Content-Security-Policy", _content_security_policy())
     return response
 
 

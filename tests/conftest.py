@@ -20,7 +20,7 @@ from sqlalchemy.engine import make_url
 
 from statusmap import create_app
 from statusmap.db import get_db
-from statusmap.db import make_engine
+from statusmap.engine import make_engine
 from statusmap.migrations import upgrade
 from statusmap.models.base import utcnow
 

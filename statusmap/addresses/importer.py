@@ -87,7 +87,7 @@ def _clean_rows(
     table = table.copy()
     table["source_id"] = _source_ids(table)
     table["reason"] = ""
-    _reject(table, table["adressenavn"].str.strip() == "", "no street name (adressenavn)")
+    _set_street(table)
     _reject(table, table["source_id"] == "", "no identifier (lokalid)")
     table["number_value"] = pd.to_numeric(table["nummer"].str.strip(), errors="coerce")
     _reject(
@@ -95,10 +95,13 @@ def _clean_rows(
         (table["nummer"].str.strip() != "") & table["number_value"].isna(),
         "house number is not a number",
     )
+    _set_postcode_and_place(table)
+    _check_lengths(table)
     _check_kommune(table, municipality)
     _set_dwellings(table)
     _place_points(table, municipality, tolerance_m)
-    duplicate = table["source_id"].duplicated() & (table["source_id"] != "")
+    valid = (table["reason"] == "").to_numpy()
+    duplicate = table["source_id"].where(valid).duplicated(keep="first").to_numpy() & valid
     _reject(table, duplicate, "duplicate identifier (lokalid) in the file")
     bad = table["reason"] != ""
     summary.rejected.extend(
@@ -106,6 +109,44 @@ def _clean_rows(
         for line, reason in zip(table.loc[bad, "line"], table.loc[bad, "reason"], strict=True)
     )
     return table.loc[~bad]
+
+
+def _column(table: pd.DataFrame, name: str) -> pd.Series:
+    """A text column, stripped; empty strings where the file lacks it."""
+    if name not in table.columns:
+        return pd.Series([""] * len(table), index=table.index, dtype=str)
+    return table[name].fillna("").astype(str).str.strip()
+
+
+def _set_street(table: pd.DataFrame) -> None:
+    """Street name; for matrikkeladresser (no street) the farm name or gnr/bnr instead."""
+    street = _column(table, "adressenavn")
+    farm = _column(table, "adressetilleggsnavn")
+    text = _column(table, "adresseTekst")
+    gnr, bnr = _column(table, "gardsnummer"), _column(table, "bruksnummer")
+    cadastral = (gnr + "/" + bnr).where((gnr != "") & (bnr != ""), "")
+    for fallback in (farm, text, cadastral):
+        street = street.where(street != "", fallback)
+    table["street"] = street
+    _reject(table, street == "", "no street name, address text or gnr/bnr")
+
+
+def _set_postcode_and_place(table: pd.DataFrame) -> None:
+    postcode = _column(table, "postnummer")
+    digits = postcode.str.fullmatch(r"\d{1,4}")
+    _reject(table, (postcode != "") & ~digits, "postcode (postnummer) is not four digits")
+    table["postcode"] = postcode.where(~digits, postcode.str.zfill(4))
+    table["place"] = _column(table, "poststed")
+
+
+# Column widths of the address table; a longer value is refused here, not by the database.
+LIMITS = {"street": 200, "bokstav": 4, "place": 100, "source_id": 64}
+
+
+def _check_lengths(table: pd.DataFrame) -> None:
+    for column, limit in LIMITS.items():
+        too_long = _column(table, column).str.len() > limit
+        _reject(table, too_long, f"{column} longer than {limit} characters")
 
 
 def _reject(table: pd.DataFrame, mask: Any, reason: str) -> None:
@@ -129,13 +170,15 @@ def _check_kommune(table: pd.DataFrame, municipality: Municipality) -> None:
 
 
 def _set_dwellings(table: pd.DataFrame) -> None:
-    if "bruksenheter" not in table.columns:
-        table["dwellings"] = 1
-        return
-    raw = table["bruksenheter"].str.strip()
-    values = pd.to_numeric(raw.where(raw != "", "1"), errors="coerce")
-    _reject(table, values.isna() | (values < 0), "dwelling count (bruksenheter) is not a number")
-    table["dwellings"] = values.fillna(0).clip(lower=0).astype(int)
+    """Dwellings per address where the file says (our bruksenheter column); else unknown."""
+    raw = _column(table, "bruksenheter")
+    values = pd.to_numeric(raw, errors="coerce")
+    _reject(
+        table,
+        (raw != "") & (values.isna() | (values < 0)),
+        "dwelling count (bruksenheter) is not a whole number",
+    )
+    table["dwellings"] = values.where(raw != "")
 
 
 def _place_points(table: pd.DataFrame, municipality: Municipality, tolerance_m: float) -> None:
@@ -168,18 +211,15 @@ def _place_points(table: pd.DataFrame, municipality: Municipality, tolerance_m: 
 
 
 def _row_values(row: Any, municipality_id: int) -> dict[str, Any]:
-    number = None if pd.isna(row.number_value) else int(row.number_value)
     return {
         "municipality_id": municipality_id,
         "source_id": row.source_id,
-        "street": row.adressenavn.strip(),
-        "number": number,
-        "letter": (row.bokstav or "").strip(),
-        "postcode": str(getattr(row, "postnummer", "") or "").strip().zfill(4)
-        if str(getattr(row, "postnummer", "") or "").strip()
-        else "",
-        "place": str(getattr(row, "poststed", "") or "").strip(),
-        "dwellings": int(row.dwellings),
+        "street": row.street,
+        "number": None if pd.isna(row.number_value) else int(row.number_value),
+        "letter": str(row.bokstav or "").strip(),
+        "postcode": row.postcode,
+        "place": row.place,
+        "dwellings": None if pd.isna(row.dwellings) else int(row.dwellings),
         "location": shapely.Point(float(row.lon), float(row.lat)),
         "lon": float(row.lon),
         "lat": float(row.lat),

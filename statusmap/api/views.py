@@ -10,7 +10,6 @@ from flask import abort
 from flask import current_app
 from flask import jsonify
 from flask import request
-from flask import url_for
 
 from statusmap import db
 from statusmap.feeds.geojson import feature_collection
@@ -27,6 +26,7 @@ from statusmap.models import Municipality
 from statusmap.models.base import utcnow
 from statusmap.municipalities import get_municipality
 from statusmap.municipalities import list_municipalities
+from statusmap.web import external_url
 
 bp = Blueprint("api", __name__)
 
@@ -36,10 +36,8 @@ def _municipality(slug: str) -> Municipality:
 
 
 def _incident_url(incident: Incident) -> str:
-    slug = incident.municipality.slug
-    return (
-        url_for("public.municipality_page", slug=slug, _external=True) + f"#incident-{incident.id}"
-    )
+    page = external_url("public.municipality_page", slug=incident.municipality.slug)
+    return f"{page}#incident-{incident.id}"
 
 
 @bp.get("/municipalities")
@@ -52,8 +50,8 @@ def municipalities() -> Response:
             "names": dict(m.name),
             "is_demo": m.is_demo,
             "links": {
-                "page": url_for("public.municipality_page", slug=m.slug, _external=True),
-                "incidents_geojson": url_for("api.incidents_geojson", slug=m.slug, _external=True),
+                "page": external_url("public.municipality_page", slug=m.slug),
+                "incidents_geojson": external_url("api.incidents_geojson", slug=m.slug),
             },
         }
         for m in list_municipalities(db.session())

@@ -26,7 +26,7 @@ from sqlalchemy import select
 from sqlalchemy import table
 from sqlalchemy.orm import Session
 
-from statusmap.db import is_postgis
+from statusmap.engine import is_postgis
 from statusmap.gis.storage import SRID
 from statusmap.models import Address
 from statusmap.models import Incident
@@ -60,8 +60,14 @@ class AddressCount:
     """How many addresses, dwellings and vulnerable subscribers an area holds."""
 
     addresses: int
-    dwellings: int
+    dwellings: int  # summed over the addresses whose dwelling count is known
     vulnerable: int
+    unknown_dwellings: int = 0  # addresses whose dwelling count is unknown
+
+    @property
+    def dwellings_known(self) -> bool:
+        """Whether the dwelling total covers every address."""
+        return self.unknown_dwellings == 0
 
 
 def _postgis(session: Session) -> bool:
@@ -162,19 +168,22 @@ def count_addresses_in_area(
                 func.count(Address.id),
                 func.coalesce(func.sum(Address.dwellings), 0),
                 func.count(Address.vulnerable_category),
+                func.count(Address.dwellings),
             ).where(
                 Address.municipality_id == municipality_id,
                 func.ST_Covers(from_shape(area, srid=SRID), Address.location),
             )
         ).one()
-        return AddressCount(int(row[0]), int(row[1]), int(row[2]))
+        total, dwellings, vulnerable, known = (int(value) for value in row)
+        return AddressCount(total, dwellings, vulnerable, unknown_dwellings=total - known)
     rows = _covered_rows(
         session, municipality_id, area, Address.dwellings, Address.vulnerable_category
     )
     return AddressCount(
         addresses=len(rows),
-        dwellings=sum(int(row[3]) for row in rows),
+        dwellings=sum(int(row[3]) for row in rows if row[3] is not None),
         vulnerable=sum(1 for row in rows if row[4] is not None),
+        unknown_dwellings=sum(1 for row in rows if row[3] is None),
     )
 
 

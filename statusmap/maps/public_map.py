@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import folium
+import shapely
 from markupsafe import escape
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
@@ -28,6 +29,7 @@ class MapZone:
     area: BaseGeometry
     label: str
     title: str
+    status_label: str
     scheduled: bool = False
 
 
@@ -54,16 +56,26 @@ def build_public_map(
         folium.TileLayer(
             tiles=tiles.url, attr=str(escape(tiles.attribution)), name="base", max_zoom=19
         ).add_to(m)
+    # The boundary is context only: not a tab stop, no tooltip (the legend names it).
     folium.GeoJson(
-        mapping(boundary),
+        mapping(_light(boundary.simplify(BOUNDARY_TOLERANCE_DEG, preserve_topology=True))),
         name="boundary",
         style_function=lambda _f: {"color": "#444", "weight": 2, "fill": False, "dashArray": ""},
-        tooltip=folium.Tooltip(tooltip_text(boundary_label)),
+        interactive=False,
     ).add_to(m)
     for zone in zones:
         _add_zone(m, zone)
     m.fit_bounds(_view(boundary, zones))
     return render_parts(m)
+
+
+# About 5 m: finer than the boundary line on any zoom a resident uses, and far lighter to send.
+BOUNDARY_TOLERANCE_DEG = 0.00005
+
+
+def _light(geometry: BaseGeometry) -> BaseGeometry:
+    """Round coordinates to six decimals (about 0.1 m) so the page does not carry 15 digits each."""
+    return shapely.set_precision(geometry, 1e-6, mode="pointwise")
 
 
 def _view(boundary: BaseGeometry, zones: list[MapZone]) -> list[list[float]]:
@@ -86,16 +98,18 @@ def _add_zone(m: folium.Map, zone: MapZone) -> None:
         "weight": 3,
         "dashArray": style.dash,
         "fillColor": style.colour,
-        "fillOpacity": style.fill_opacity,
+        # Scheduled zones are paler; the tooltip and its accessible name say "planned" in words.
+        "fillOpacity": style.fill_opacity / 3 if zone.scheduled else style.fill_opacity,
     }
     folium.GeoJson(
-        mapping(zone.area),
+        mapping(_light(zone.area)),
         name=f"incident-{zone.incident_id}",
         style_function=lambda _f, s=zone_style: s,
         highlight_function=lambda _f: {"weight": 5},
         # The kind in words on the map itself, so the zone never depends on colour alone.
         tooltip=folium.Tooltip(
-            f"<strong>{tooltip_text(zone.label)}</strong><br>{tooltip_text(zone.title)}",
+            f"<strong>{tooltip_text(zone.label)}</strong> ({tooltip_text(zone.status_label)})"
+            f"<br>{tooltip_text(zone.title)}",
             sticky=False,
         ),
     ).add_to(m)

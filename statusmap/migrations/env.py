@@ -6,7 +6,7 @@ from alembic import context
 from geoalchemy2 import alembic_helpers
 from sqlalchemy import Connection
 
-from statusmap.db import make_engine
+from statusmap.engine import make_engine
 from statusmap.migrations.filters import include_object
 from statusmap.models import Base
 

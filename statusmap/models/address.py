@@ -40,6 +40,9 @@ class Address(Base):
     __table_args__ = (
         UniqueConstraint("municipality_id", "source_id", name="uq_address_source"),
         Index("ix_address_street", "municipality_id", "street", "number"),
+        # Never reuse an id (SQLite would after deleting the highest): links and audit rows keep
+        # pointing at the thing they meant, as with PostgreSQL's sequences.
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -51,7 +54,8 @@ class Address(Base):
     letter: Mapped[str] = mapped_column(String(4), default="")
     postcode: Mapped[str] = mapped_column(String(4), default="")
     place: Mapped[str] = mapped_column(String(100), default="")
-    dwellings: Mapped[int] = mapped_column(default=1)
+    # None: unknown (Kartverket's address file does not say how many dwellings an address has).
+    dwellings: Mapped[int | None]
     vulnerable_category: Mapped[VulnerableCategory | None] = mapped_column(
         Enum(
             VulnerableCategory,

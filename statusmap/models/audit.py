@@ -21,6 +21,7 @@ class AuditEvent(Base):
     """One recorded change. Actors are free text until staff accounts exist ('cli', 'demo')."""
 
     __tablename__ = "audit_event"
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     municipality_id: Mapped[int | None] = mapped_column(

@@ -62,7 +62,10 @@ class Incident(Base):
     """One incident in one municipality, with its area and texts in each language."""
 
     __tablename__ = "incident"
-    __table_args__ = (Index("ix_incident_municipality_status", "municipality_id", "status"),)
+    __table_args__ = (
+        Index("ix_incident_municipality_status", "municipality_id", "status"),
+        {"sqlite_autoincrement": True},  # ids are public (links, feeds): never reuse one
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id", ondelete="CASCADE"))
@@ -107,6 +110,7 @@ class IncidentUpdate(Base):
     """One entry on an incident's public timeline."""
 
     __tablename__ = "incident_update"
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     incident_id: Mapped[int] = mapped_column(

@@ -28,6 +28,7 @@ class Municipality(Base):
     __table_args__ = (
         CheckConstraint("length(kommunenummer) = 4", name="kommunenummer_four_digits"),
         CheckConstraint("utm_epsg IN (25832, 25833, 25835)", name="utm_epsg_norwegian"),
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -39,6 +39,7 @@ def build_public_page(
     now: datetime,
     language: str,
     kind_label: dict[str, str],
+    status_label: dict[str, str],
     assets: MapAssets,
     tiles: Tiles | None,
     recent_days: int,
@@ -50,7 +51,11 @@ def build_public_page(
         for i in incidents.active + incidents.scheduled
         if i.area is not None
     }
-    zones = [_zone(i, language, kind_label) for i in incidents.current if i.area is not None]
+    zones = [
+        _zone(i, language, kind_label, status_label)
+        for i in incidents.current
+        if i.area is not None
+    ]
     parts = build_public_map(
         municipality.boundary,
         zones,
@@ -61,7 +66,9 @@ def build_public_page(
     return PublicPage(municipality, incidents, reach, parts, now)
 
 
-def _zone(incident: Incident, language: str, kind_label: dict[str, str]) -> MapZone:
+def _zone(
+    incident: Incident, language: str, kind_label: dict[str, str], status_label: dict[str, str]
+) -> MapZone:
     assert incident.area is not None
     return MapZone(
         incident_id=incident.id,
@@ -69,5 +76,6 @@ def _zone(incident: Incident, language: str, kind_label: dict[str, str]) -> MapZ
         area=incident.area,
         label=kind_label[incident.kind.value],
         title=incident.text("title", language),
+        status_label=status_label[incident.status.value],
         scheduled=incident.status is IncidentStatus.SCHEDULED,
     )

@@ -18,6 +18,7 @@ from statusmap.kinds import KIND_STYLES
 from statusmap.maps.parts import MapAssets
 from statusmap.maps.public_map import Tiles
 from statusmap.models import IncidentKind
+from statusmap.models import IncidentStatus
 from statusmap.models.base import utcnow
 from statusmap.municipalities import get_municipality
 from statusmap.municipalities import list_municipalities
@@ -50,6 +51,7 @@ def municipality_page(slug: str) -> str:
         now=utcnow(),
         language=current_language(),
         kind_label={k.value: str(KIND_LABELS[k]) for k in IncidentKind},
+        status_label={s.value: str(STATUS_LABELS[s]) for s in IncidentStatus},
         assets=MapAssets(vendor_url("leaflet/leaflet.js"), vendor_url("leaflet/leaflet.css")),
         tiles=tiles,
         recent_days=config["RECENTLY_RESOLVED_DAYS"],

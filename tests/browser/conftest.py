@@ -69,13 +69,30 @@ def browser(request: pytest.FixtureRequest):
         chromium.close()
 
 
-@pytest.fixture
-def page(browser):
-    """A fresh page in its own context, recording every request it makes."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nb-NO")
+def _page(browser, **options):  # type: ignore[no-untyped-def]
+    context = browser.new_context(
+        **{"viewport": {"width": 1280, "height": 900}, "locale": "nb-NO", **options}
+    )
     tab = context.new_page()
     tab.requested = []
+    tab.console_errors = []
     tab.on("request", lambda r: tab.requested.append(r.url))
+    tab.on("console", lambda m: m.type == "error" and tab.console_errors.append(m.text))
+    return context, tab
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page in its own context (our CSP enforced), recording requests and console errors."""
+    context, tab = _page(browser)
+    yield tab
+    context.close()
+
+
+@pytest.fixture
+def axe_page(browser):
+    """A page whose context lets axe-core be injected (bypassing our CSP only for the tool)."""
+    context, tab = _page(browser, bypass_csp=True)
     yield tab
     context.close()
 

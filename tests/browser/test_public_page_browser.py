@@ -25,16 +25,44 @@ def test_map_and_list_render_from_this_host_only(page, live_server) -> None:
     assert page.locator("html").get_attribute("lang") == "nb"
     hosts = {urlparse(url).netloc for url in page.requested if not url.startswith("data:")}
     assert hosts == {urlparse(live_server).netloc}
+    assert page.console_errors == [], "the page runs under its CSP without errors"
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "public-page.png"), full_page=True)
 
 
 @pytest.mark.parametrize("lang", ["nb", "nn", "en"])
-def test_axe_finds_no_violations(page, live_server, lang) -> None:
-    page.goto(f"{live_server}/demo/?lang={lang}")
+def test_axe_finds_no_violations(axe_page, live_server, lang) -> None:
+    axe_page.goto(f"{live_server}/demo/?lang={lang}")
+    axe_page.wait_for_selector(".leaflet-overlay-pane path")
+    violations = run_axe(axe_page)
+    assert violations == [], describe(violations)
+
+
+def test_axe_on_a_320px_screen(browser, live_server) -> None:
+    """WCAG's reflow width: 320 CSS pixels."""
+    context = browser.new_context(viewport={"width": 320, "height": 640}, bypass_csp=True)
+    page = context.new_page()
+    page.goto(f"{live_server}/demo/")
     page.wait_for_selector(".leaflet-overlay-pane path")
     violations = run_axe(page)
     assert violations == [], describe(violations)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320, "no sideways scrolling"
+    context.close()
+
+
+def test_zones_have_names_and_show_their_tooltip_on_focus(page, live_server) -> None:
+    page.goto(f"{live_server}/demo/?lang=en")
+    page.wait_for_selector(".leaflet-overlay-pane path[aria-label]")
+    names = page.locator(".leaflet-overlay-pane path").evaluate_all(
+        "paths => paths.map(p => p.getAttribute('aria-label'))"
+    )
+    assert len(names) == 4 and names.count(None) == 1, "three zones named, the boundary inert"
+    assert any(n and n.startswith("Boil-water notice (Ongoing)") for n in names)
+    assert any(n and n.startswith("Planned works (Scheduled)") for n in names)
+    page.locator(".leaflet-overlay-pane path[aria-label]").first.focus()
+    assert page.locator(".leaflet-tooltip").count() == 1
+    assert page.locator(".leaflet-control-zoom-in").get_attribute("aria-label") == "Zoom in"
+    assert page.console_errors == [], "no script blocked by the Content Security Policy"
 
 
 def test_keyboard_reaches_content_through_the_skip_link(page, live_server) -> None:

@@ -54,7 +54,10 @@ def test_rows_that_cannot_be_used_are_rejected_with_reasons(session, tmp_path: P
     lines = SAMPLE.read_text(encoding="utf-8").splitlines()
     header, first, second, third, fourth = lines[:5]
     stockholm = first.replace("6466460.67;92406.38", "6580000.00;674000.00")  # UTM 33 in Sweden
-    no_street = second.replace(";Tyrihansveien;36;", ";;36;")
+    fields = second.split(";")
+    for index in (7, 10, 11, 14, 15):  # adressenavn, gnr, bnr, adresseTekst (both forms)
+        fields[index] = ""
+    no_street = ";".join(fields)
     not_a_number = third.replace(";6466377.9;", ";nord;")
     path = tmp_path / "mixed.csv"
     path.write_text(
@@ -64,7 +67,7 @@ def test_rows_that_cannot_be_used_are_rejected_with_reasons(session, tmp_path: P
     assert summary.inserted == 1
     assert dict(summary.rejected) == {
         2: "outside Norway",
-        3: "no street name (adressenavn)",
+        3: "no street name, address text or gnr/bnr",
         4: "coordinates (Nord/Øst) missing or not numbers",
     }
 
@@ -117,3 +120,67 @@ def test_geopackage_and_geojson_are_read_too(session, tmp_path: Path) -> None:
         summary = import_addresses(session, kristiansand, tmp_path / name, actor="test")
         assert summary.imported == 47, summary.rejected
     assert _count(session, kristiansand) == 47
+
+
+def _write(tmp_path: Path, rows: list[str]) -> Path:
+    header = SAMPLE.read_text(encoding="utf-8").splitlines()[0]
+    path = tmp_path / "rows.csv"
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+def _rows() -> list[str]:
+    return SAMPLE.read_text(encoding="utf-8").splitlines()[1:]
+
+
+def test_every_rejection_names_its_line_and_reason(session, tmp_path: Path) -> None:
+    kristiansand = make_municipality(session)
+    rows = _rows()
+    first_id = rows[0].split(";")[0]
+    bad_copy = rows[0].replace(";25833;", ";9999;")  # unknown EPSG, same lokalid as the next row
+    good = rows[0]
+    long_letter = rows[1].replace(";Tyrihansveien;36;;", ";Tyrihansveien;36;ABCDE;")
+    long_postcode = rows[2].replace(";4638;", ";46380;")
+    far = rows[3].replace("6466358.75;92376.15", "6646358.75;92376.15")  # 180 km north: Norway
+    duplicate = rows[4].replace(rows[4].split(";")[0], first_id, 1)
+    path = _write(tmp_path, [bad_copy, good, long_letter, long_postcode, far, duplicate])
+    summary = import_addresses(session, kristiansand, path, actor="test")
+    assert summary.inserted == 1, "the good row survives a bad row with the same lokalid"
+    assert dict(summary.rejected) == {
+        2: "unknown coordinate system (EPSG-kode)",
+        4: "bokstav longer than 4 characters",
+        5: "postcode (postnummer) is not four digits",
+        6: "more than 2000 m outside the municipality",
+        7: "duplicate identifier (lokalid) in the file",
+    }
+
+
+def test_matrikkel_addresses_without_a_street_are_kept(session, tmp_path: Path) -> None:
+    kristiansand = make_municipality(session)
+    fields = _rows()[0].split(";")
+    fields[3], fields[4], fields[7], fields[8] = "matrikkeladresse", "Nedre Gård", "", ""
+    fields[14] = fields[15] = "Nedre Gård"
+    summary = import_addresses(
+        session, kristiansand, _write(tmp_path, [";".join(fields)]), actor="test"
+    )
+    assert summary.inserted == 1, summary.rejected
+    address = session.scalar(select(Address).where(Address.source_id == fields[0]))
+    assert (address.street, address.number) == ("Nedre Gård", None)
+
+
+def test_dwellings_are_unknown_unless_the_file_says(session) -> None:
+    kristiansand = make_municipality(session)
+    import_addresses(session, kristiansand, SAMPLE, actor="test")
+    assert (
+        session.scalar(
+            select(func.count(Address.id)).where(
+                Address.municipality_id == kristiansand.id, Address.dwellings.is_not(None)
+            )
+        )
+        == 0
+    )
+    from statusmap.gis.queries import count_addresses_in_area
+    from tests.factories import KRISTIANSAND_BOX
+
+    count = count_addresses_in_area(session, kristiansand.id, KRISTIANSAND_BOX)
+    assert (count.addresses, count.unknown_dwellings, count.dwellings_known) == (47, 47, False)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from statusmap.db import make_engine
+from statusmap.engine import make_engine
 from statusmap.migrations import downgrade
 from statusmap.migrations import upgrade
 from tests.conftest import new_postgis_database

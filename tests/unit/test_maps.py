@@ -21,7 +21,8 @@ BOUNDARY = box(10.50, 60.33, 10.62, 60.39)
 
 
 def _zone(title: str = "Kokepålegg i Storgata") -> MapZone:
-    return MapZone(1, IncidentKind.BOIL_WATER, box(10.55, 60.35, 10.56, 60.36), "Kokepålegg", title)
+    area = box(10.55, 60.35, 10.56, 60.36)
+    return MapZone(1, IncidentKind.BOIL_WATER, area, "Kokepålegg", title, status_label="Pågår")
 
 
 def test_only_our_own_assets_and_a_zoomable_viewport() -> None:

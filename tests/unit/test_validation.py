@@ -97,3 +97,50 @@ def test_feature_collection_is_merged() -> None:
     }
     merged = parse_geojson(fc, max_bytes=100_000)
     assert len(_validate(merged).geoms) == 2
+
+
+# Extreme places of Norway, mostly on the outer coast and the borders, and near misses abroad.
+NORWEGIAN = {
+    "Kråkenes, Stadlandet": (4.987, 62.034),
+    "Svinøy fyr": (5.27, 62.33),
+    "Hoddevik": (5.14, 62.12),
+    "Utvær": (4.50, 61.04),
+    "Utsira": (4.88, 59.30),
+    "Lindesnes": (7.05, 57.98),
+    "Torbjørnskjær": (10.79, 59.00),
+    "Svinesund": (11.27, 59.09),
+    "Treriksrøysa (Sweden, Finland)": (20.55, 69.06),
+    "Treriksrøysa (Finland, Russia)": (28.93, 69.05),
+    "Grense Jakobselv": (30.83, 69.78),
+    "Hornøya, Vardø": (31.16, 70.39),
+    "Knivskjellodden": (25.66, 71.19),
+    "Ingøy": (24.03, 71.07),
+    "Andenes": (16.12, 69.33),
+    "Røst": (12.07, 67.45),
+    "Halten": (9.40, 64.17),
+    "Kautokeino": (23.04, 69.01),
+    "Riksgränsen border": (18.12, 68.43),
+    "Longyearbyen": (15.63, 78.22),
+}
+ABROAD = {
+    "Stockholm": (18.07, 59.33),
+    "Gothenburg": (11.97, 57.71),
+    "Östersund": (14.64, 63.18),
+    "Umeå": (20.26, 63.83),
+    "Kiruna": (20.23, 67.86),
+    "Helsinki": (24.94, 60.17),
+    "Murmansk": (33.08, 68.97),
+    "Copenhagen": (12.57, 55.68),
+    "Lerwick": (-1.15, 60.15),
+}
+
+
+@pytest.mark.parametrize("place", sorted(NORWEGIAN))
+def test_norwegian_extremes_are_in_norway(place: str) -> None:
+    check_point(*NORWEGIAN[place])
+
+
+@pytest.mark.parametrize("place", sorted(ABROAD))
+def test_places_abroad_are_not(place: str) -> None:
+    with pytest.raises(GeometryError, match="outside Norway"):
+        check_point(*ABROAD[place])

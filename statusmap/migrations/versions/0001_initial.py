@@ -121,7 +121,7 @@ def _schema() -> sa.MetaData:
         sa.Column("letter", sa.String(4), nullable=False),
         sa.Column("postcode", sa.String(4), nullable=False),
         sa.Column("place", sa.String(100), nullable=False),
-        sa.Column("dwellings", sa.Integer, nullable=False),
+        sa.Column("dwellings", sa.Integer, nullable=True),
         sa.Column("vulnerable_category", _enum(VULNERABLE, "vulnerable_category"), nullable=True),
         sa.Column("vulnerable_name", sa.String(200), nullable=False),
         sa.Column("location", GeometryColumn("POINT"), nullable=False),
@@ -150,6 +150,9 @@ def _schema() -> sa.MetaData:
         sa.Column("object_id", sa.String(64), nullable=False),
         sa.Column("details", sa.JSON, nullable=False),
     )
+    for table in md.tables.values():
+        # Never reuse an id on SQLite (AUTOINCREMENT), as PostgreSQL's sequences never do.
+        table.dialect_options["sqlite"]["autoincrement"] = True
     return md
 
 

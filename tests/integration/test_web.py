@@ -1,0 +1,73 @@
+"""Web behaviour around the pages: language choice, headers, absolute links, the demo guard."""
+
+from __future__ import annotations
+
+import pytest
+from shapely.geometry import box
+
+from statusmap import create_app
+from statusmap.db import get_db
+from statusmap.demo import load_demo
+from statusmap.models.base import utcnow
+from tests.conftest import rolled_back_app
+from tests.factories import make_municipality
+
+
+def _lang(client, **headers) -> str:  # type: ignore[no-untyped-def]
+    html = client.get("/demo/", headers=headers).get_data(as_text=True)
+    return html.split('<html lang="', 1)[1].split('"', 1)[0]
+
+
+def test_browser_language_then_cookie_then_parameter(client) -> None:
+    assert _lang(client) == "nb"
+    assert _lang(client, **{"Accept-Language": "en-GB,en;q=0.8"}) == "en"
+    assert _lang(client, **{"Accept-Language": "nn-NO"}) == "nn"
+    assert _lang(client, **{"Accept-Language": "no"}) == "nb"
+    assert _lang(client, **{"Accept-Language": "sv-SE"}) == "nb"
+    response = client.get("/demo/?lang=nn", headers={"Accept-Language": "en"})
+    assert "statusmap_lang=nn" in response.headers["Set-Cookie"]
+    assert _lang(client, **{"Accept-Language": "en"}) == "nn", "the choice is remembered"
+
+
+def test_only_configured_languages_are_offered(database_url: str) -> None:
+    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "t", "LANGUAGES": ["nb", "nn"]})
+    try:
+        client = app.test_client()
+        html = client.get("/demo/").get_data(as_text=True)
+        assert "Nynorsk" in html and "English" not in html
+        response = client.get("/demo/?lang=en")
+        assert "Set-Cookie" not in response.headers
+        assert '<html lang="nb">' in response.get_data(as_text=True)
+    finally:
+        get_db(app).engine.dispose()
+
+
+def test_headers_of_pages_and_api(client) -> None:
+    page = client.get("/demo/")
+    csp = page.headers["Content-Security-Policy"]
+    assert "script-src 'self' 'nonce-" in csp and "unsafe-inline" not in csp
+    nonce = csp.split("'nonce-", 1)[1].split("'", 1)[0]
+    assert f'<script nonce="{nonce}">' in page.get_data(as_text=True)
+    assert {"Accept-Language", "Cookie"} <= set(page.vary)
+    api = client.get("/api/v1/demo/incidents.geojson")
+    assert api.headers["Access-Control-Allow-Origin"] == "*"
+    assert "Accept-Language" in api.vary
+    assert client.get("/demo/").headers["Content-Security-Policy"] != csp, "a nonce per request"
+
+
+def test_absolute_links_use_the_public_base_url(database_url: str) -> None:
+    with rolled_back_app(database_url) as app:
+        app.config["PUBLIC_BASE_URL"] = "https://vann.example.no"
+        client = app.test_client()
+        body = client.get("/api/v1/municipalities", headers={"Host": "evil.example"}).get_json()
+        demo = next(m for m in body["municipalities"] if m["slug"] == "demo")
+        assert demo["links"]["page"] == "https://vann.example.no/demo/"
+
+
+def test_demo_never_takes_over_a_real_municipality(app, session) -> None:
+    make_municipality(
+        session, slug="demo", kommunenummer="3446", boundary=box(10.5, 60.33, 10.62, 60.39)
+    )
+    # make_municipality updated the demo row in place; it is now marked as real.
+    with pytest.raises(ValueError, match="real municipality"):
+        load_demo(session, now=utcnow())
