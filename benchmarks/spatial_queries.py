@@ -171,15 +171,15 @@ def main() -> None:
     text = run(args)
     print(text)
     if args.write:
-        write_section(f"## Spatial queries at {args.addresses:,} addresses", text, args)
+        command = (
+            f".venv/bin/python -m benchmarks.spatial_queries --addresses {args.addresses} "
+            f"--incidents {args.incidents} --write"
+        )
+        write_section(f"## Spatial queries at {args.addresses:,} addresses", text, command)
 
 
-def write_section(heading: str, body: str, args: argparse.Namespace) -> None:
+def write_section(heading: str, body: str, command: str) -> None:
     """Replace (or add) one section of docs/benchmarks.md."""
-    command = (
-        f".venv/bin/python -m benchmarks.spatial_queries --addresses {args.addresses} "
-        f"--incidents {args.incidents} --write"
-    )
     section = f"{heading}\n\nCommand: `{command}` ({utcnow():%Y-%m-%d}).\n\n{body}\n"
     existing = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
     parts = existing.split("\n## ")
