@@ -7,7 +7,6 @@ from datetime import datetime
 
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
-from sqlalchemy import Enum
 from sqlalchemy import ForeignKey
 from sqlalchemy import Index
 from sqlalchemy import String
@@ -19,6 +18,7 @@ from sqlalchemy.orm import mapped_column
 from statusmap.gis.storage import GeometryColumn
 from statusmap.models.base import Base
 from statusmap.models.base import UTCDateTime
+from statusmap.models.base import string_enum
 from statusmap.models.base import utcnow
 
 
@@ -57,14 +57,7 @@ class Address(Base):
     # None: unknown (Kartverket's address file does not say how many dwellings an address has).
     dwellings: Mapped[int | None]
     vulnerable_category: Mapped[VulnerableCategory | None] = mapped_column(
-        Enum(
-            VulnerableCategory,
-            name="vulnerable_category",
-            native_enum=False,
-            create_constraint=True,
-            length=20,
-            values_callable=lambda members: [m.value for m in members],
-        )
+        string_enum(VulnerableCategory, "vulnerable_category")
     )
     vulnerable_name: Mapped[str] = mapped_column(String(200), default="")
     location: Mapped[BaseGeometry] = mapped_column(GeometryColumn("POINT"))

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import UTC
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON
 from sqlalchemy import DateTime
+from sqlalchemy import Enum
 from sqlalchemy import MetaData
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.mutable import MutableDict
@@ -59,6 +61,18 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 # Text in several languages: {"nb": "...", "nn": "...", "en": "..."}.
 LocalizedJSON: Any = MutableDict.as_mutable(JSON())
+
+
+def string_enum(cls: type[enum.StrEnum], name: str) -> Enum:
+    """A StrEnum stored as its values in a VARCHAR with a CHECK constraint, on both backends."""
+    return Enum(
+        cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=20,
+        values_callable=lambda members: [m.value for m in members],
+    )
 
 
 def localized(texts: dict[str, str] | None, language: str) -> str:

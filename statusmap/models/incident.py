@@ -6,7 +6,6 @@ import enum
 from datetime import datetime
 
 from shapely.geometry.base import BaseGeometry
-from sqlalchemy import Enum
 from sqlalchemy import ForeignKey
 from sqlalchemy import Index
 from sqlalchemy import event
@@ -19,6 +18,7 @@ from statusmap.models.base import Base
 from statusmap.models.base import LocalizedJSON
 from statusmap.models.base import UTCDateTime
 from statusmap.models.base import localized
+from statusmap.models.base import string_enum
 from statusmap.models.base import utcnow
 from statusmap.models.municipality import Municipality
 
@@ -47,17 +47,6 @@ class IncidentStatus(enum.StrEnum):
 PUBLIC_STATUSES = (IncidentStatus.SCHEDULED, IncidentStatus.ACTIVE, IncidentStatus.RESOLVED)
 
 
-def _enum(cls: type[enum.StrEnum], name: str) -> Enum:
-    return Enum(
-        cls,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        length=20,
-        values_callable=lambda members: [m.value for m in members],
-    )
-
-
 class Incident(Base):
     """One incident in one municipality, with its area and texts in each language."""
 
@@ -69,8 +58,8 @@ class Incident(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id", ondelete="CASCADE"))
-    kind: Mapped[IncidentKind] = mapped_column(_enum(IncidentKind, "incident_kind"))
-    status: Mapped[IncidentStatus] = mapped_column(_enum(IncidentStatus, "incident_status"))
+    kind: Mapped[IncidentKind] = mapped_column(string_enum(IncidentKind, "incident_kind"))
+    status: Mapped[IncidentStatus] = mapped_column(string_enum(IncidentStatus, "incident_status"))
     area: Mapped[BaseGeometry | None] = mapped_column(GeometryColumn("MULTIPOLYGON"))
     # Bounding box of the area: it feeds SQLite's R*Tree index (migration 0002).
     bbox_min_lon: Mapped[float | None]
@@ -116,7 +105,9 @@ class IncidentUpdate(Base):
     incident_id: Mapped[int] = mapped_column(
         ForeignKey("incident.id", ondelete="CASCADE"), index=True
     )
-    status: Mapped[IncidentStatus] = mapped_column(_enum(IncidentStatus, "incident_update_status"))
+    status: Mapped[IncidentStatus] = mapped_column(
+        string_enum(IncidentStatus, "incident_update_status")
+    )
     body: Mapped[dict[str, str]] = mapped_column(LocalizedJSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
