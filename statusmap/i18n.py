@@ -5,6 +5,7 @@ Message ids are bokmål; the nn and en catalogues live in statusmap/translations
 
 from __future__ import annotations
 
+from datetime import UTC
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -57,6 +58,11 @@ def current_language() -> str:
 
 
 OSLO = ZoneInfo("Europe/Oslo")
+
+
+def machine_time(value: datetime) -> str:
+    """A time for machines (HTML datetime, feeds): ISO 8601 in UTC to the second."""
+    return value.astimezone(UTC).isoformat(timespec="seconds")
 
 
 def format_time(value: datetime | None) -> str:

@@ -23,6 +23,7 @@ from statusmap.i18n import LANGUAGE_COOKIE
 from statusmap.i18n import LANGUAGE_NAMES
 from statusmap.i18n import current_language
 from statusmap.i18n import format_time
+from statusmap.i18n import machine_time
 
 
 def init_app(app: Flask) -> None:
@@ -37,6 +38,7 @@ def init_app(app: Flask) -> None:
         csp_nonce=csp_nonce,
     )
     app.jinja_env.filters["nonced"] = nonced
+    app.jinja_env.filters["machine_time"] = machine_time
     app.after_request(_remember_language)
     app.after_request(_headers)
     app.register_error_handler(HTTPException, _http_error)

@@ -21,9 +21,10 @@ class MapAssets:
 
 @dataclass(frozen=True)
 class MapParts:
-    """The three pieces of a rendered map: head links and styles, the map element, its script."""
+    """A rendered map in the pieces a page places: styles for <head>, the map element, and the
+    scripts for the end of <body> (Leaflet itself, then the map), so the text loads first."""
 
-    header: Markup
+    styles: Markup
     html: Markup
     script: Markup
 
@@ -40,6 +41,7 @@ _STRIP = (
     re.compile(r"<style>\s*html, body \{.*?</style>", re.S),
     re.compile(r"<style>\s*#map \{.*?</style>", re.S),
 )
+_SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.S)
 _EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", re.I)
 
 
@@ -56,20 +58,23 @@ def use_local_assets(m: folium.Map, assets: MapAssets) -> None:
 
 
 def render_parts(m: folium.Map) -> MapParts:
-    """Render a map to its header, html and script parts; refuse any external asset."""
+    """Render a map to its styles, html and script parts; refuse any external asset."""
     figure = m.get_root()
     assert isinstance(figure, Figure)
     figure.render()
     header = figure.header.render()
     for pattern in _STRIP:
         header = pattern.sub("", header)
+    scripts = "\n".join(match.group(0) for match in _SCRIPT.finditer(header))
+    styles = _SCRIPT.sub("", header)
+    body_script = figure.script.render().strip()
     parts = MapParts(
-        header=Markup(header.strip()),  # folium output; builders escape user text
+        styles=Markup(styles.strip()),  # folium output; builders escape user text
         html=Markup(figure.html.render().strip()),
         # folium's Figure wraps its script in a <script> element itself; we do the same.
-        script=Markup(f"<script>\n{figure.script.render().strip()}\n</script>"),
+        script=Markup(f"{scripts}\n<script>\n{body_script}\n</script>"),
     )
-    for name in ("header", "html"):
+    for name in ("styles", "html", "script"):
         if _EXTERNAL.search(str(getattr(parts, name))):
             raise ExternalAssetError(f"map {name} references an external host")
     return parts

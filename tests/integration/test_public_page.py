@@ -98,3 +98,16 @@ def test_unknown_municipality_page_is_a_friendly_404(client) -> None:
     response = client.get("/atlantis/")
     assert response.status_code == 404
     assert "Fant ikke siden" in response.get_data(as_text=True)
+
+
+def test_root_lists_municipalities_when_there_are_several(client, session) -> None:
+    from tests.factories import make_municipality
+
+    make_municipality(session, slug="kristiansand", kommunenummer="4204")
+    session.commit()
+    response = client.get("/?lang=en")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "Choose a municipality:" in html
+    assert 'href="/demo/"' in html and 'href="/kristiansand/"' in html
+    assert "Demo Municipality</a> (demo)" in html
