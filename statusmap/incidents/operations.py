@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from dataclasses import field
 from datetime import datetime
 
+from shapely.geometry import MultiPolygon
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy.orm import Session
 
@@ -71,17 +72,8 @@ def create_incident(
     limits: GeometryLimits | None = None,
 ) -> Incident:
     """Validate and add an incident to a municipality, with an audit row; nothing on failure."""
-    limits = limits or GeometryLimits()
     check_incident_input(data)
-    area = None
-    if data.area is not None:
-        area = validate_area(
-            data.area,
-            max_vertices=limits.max_vertices,
-            boundary=municipality.boundary,
-            utm_epsg=municipality.utm_epsg,
-            tolerance_m=limits.tolerance_m,
-        )
+    area = _checked_area(data.area, municipality, limits or GeometryLimits())
     incident = Incident(
         municipality_id=municipality.id,
         kind=data.kind,
@@ -107,6 +99,21 @@ def create_incident(
         status=incident.status.value,
     )
     return incident
+
+
+def _checked_area(
+    area: BaseGeometry | None, municipality: Municipality, limits: GeometryLimits
+) -> MultiPolygon | None:
+    """Validate an incident area against the limits and the municipality's boundary."""
+    if area is None:
+        return None
+    return validate_area(
+        area,
+        max_vertices=limits.max_vertices,
+        boundary=municipality.boundary,
+        utm_epsg=municipality.utm_epsg,
+        tolerance_m=limits.tolerance_m,
+    )
 
 
 def add_update(
