@@ -71,6 +71,8 @@ def import_addresses_command(path: Path, slug: str) -> None:
     finally:
         bar.close()
     click.echo(f"Rows read: {summary.read}")
+    if summary.other_municipalities:
+        click.echo(f"Skipped, other municipalities: {summary.other_municipalities}")
     click.echo(f"Imported: {summary.imported} ({summary.inserted} new, {summary.updated} updated)")
     click.echo(f"Rejected: {len(summary.rejected)}")
     for line, reason in summary.rejected[:50]:

@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from statusmap.addresses.reader import AddressFileError
 from statusmap.addresses.reader import read_address_file
 from statusmap.gis.crs import to_utm
 from statusmap.gis.validation import NORWAY_EXTENTS
@@ -41,6 +42,7 @@ class ImportSummary:
     """What an import did: rows read, inserted, updated, and rejected with reasons."""
 
     read: int = 0
+    other_municipalities: int = 0  # rows for other municipalities, skipped (national files)
     inserted: int = 0
     updated: int = 0
     rejected: list[tuple[int, str]] = field(default_factory=list)
@@ -61,9 +63,11 @@ def import_addresses(
     progress: Progress | None = None,
 ) -> ImportSummary:
     """Import an address file into a municipality; raise AddressFileError if it is unreadable."""
-    table = read_address_file(path)
-    summary = ImportSummary(read=len(table))
-    rows = _clean_rows(table, municipality, tolerance_m, summary)
+    table = read_address_file(path, kommunenummer=municipality.kommunenummer)
+    if table.read == 0:
+        raise AddressFileError(f"{path.name} holds no address rows.")
+    summary = ImportSummary(read=table.read, other_municipalities=table.other_municipalities)
+    rows = _clean_rows(table.rows, municipality, tolerance_m, summary)
     _upsert(session, municipality, rows, summary, progress)
     record(
         session,
@@ -76,6 +80,7 @@ def import_addresses(
         inserted=summary.inserted,
         updated=summary.updated,
         rejected=len(summary.rejected),
+        other_municipalities=summary.other_municipalities,
     )
     return summary
 
@@ -97,7 +102,6 @@ def _clean_rows(
     )
     _set_postcode_and_place(table)
     _check_lengths(table)
-    _check_kommune(table, municipality)
     _set_dwellings(table)
     _place_points(table, municipality, tolerance_m)
     valid = (table["reason"] == "").to_numpy()
@@ -159,14 +163,6 @@ def _source_ids(table: pd.DataFrame) -> pd.Series:
         if column in table.columns:
             return table[column].str.strip()
     return pd.Series([""] * len(table), index=table.index)
-
-
-def _check_kommune(table: pd.DataFrame, municipality: Municipality) -> None:
-    if "kommunenummer" not in table.columns:
-        return
-    numbers = table["kommunenummer"].str.strip().str.zfill(4)
-    other = (table["kommunenummer"].str.strip() != "") & (numbers != municipality.kommunenummer)
-    _reject(table, other, f"belongs to another municipality (not {municipality.kommunenummer})")
 
 
 def _set_dwellings(table: pd.DataFrame) -> None:

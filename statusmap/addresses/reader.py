@@ -1,8 +1,15 @@
-"""Read Kartverket's address downloads (Matrikkelen CSV, or GeoJSON/GeoPackage) into one table."""
+"""Read Kartverket's address downloads (Matrikkelen CSV, or GeoJSON/GeoPackage) into one table.
+
+The national CSV holds every municipality (millions of rows); it is read in chunks, only the
+columns the importer uses are kept, and rows of other municipalities are counted and dropped as
+they stream past, so memory follows the one municipality being imported.
+"""
 
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
@@ -22,50 +29,95 @@ OPTIONAL_COLUMNS = (
     "postnummer",
     "poststed",
     "bruksenheter",
+    # For matrikkeladresser, which have no street name:
+    "adressetilleggsnavn",
+    "adresseTekst",
+    "gardsnummer",
+    "bruksnummer",
 )
 VECTOR_SUFFIXES = (".geojson", ".json", ".gpkg", ".shp", ".fgb")
+CHUNK_ROWS = 100_000
 
 
-def read_address_file(path: Path) -> pd.DataFrame:
-    """Return rows with string columns plus x, y and epsg, whatever the file format."""
+@dataclass
+class AddressTable:
+    """The rows of one municipality, and how many rows the file held in all and for others."""
+
+    rows: pd.DataFrame
+    read: int
+    other_municipalities: int
+
+
+def read_address_file(path: Path, kommunenummer: str | None = None) -> AddressTable:
+    """Read rows as text columns plus x, y, epsg and line, keeping one municipality's if given."""
     if not path.is_file():
         raise AddressFileError(f"No such file: {path}")
     if path.suffix.lower() == ".csv":
-        return _read_csv(path)
-    if path.suffix.lower() in VECTOR_SUFFIXES:
-        return _read_vector(path)
-    raise AddressFileError(
-        f"Unknown file type {path.suffix!r}: expected Kartverket's CSV, GeoJSON or GeoPackage."
-    )
-
-
-def _read_csv(path: Path) -> pd.DataFrame:
-    try:
-        table = pd.read_csv(
-            path,
-            sep=";",
-            dtype=str,
-            keep_default_na=False,
-            encoding="utf-8-sig",
-            quoting=csv.QUOTE_MINIMAL,
-            on_bad_lines="error",
+        chunks = _read_csv(path)
+    elif path.suffix.lower() in VECTOR_SUFFIXES:
+        chunks = iter([_read_vector(path)])
+    else:
+        raise AddressFileError(
+            f"Unknown file type {path.suffix!r}: expected Kartverket's CSV, GeoJSON or GeoPackage."
         )
+    kept, read, other = [], 0, 0
+    for chunk in chunks:
+        read += len(chunk)
+        if kommunenummer and "kommunenummer" in chunk.columns:
+            numbers = chunk["kommunenummer"].str.strip()
+            mine = (numbers == "") | (numbers.str.zfill(4) == kommunenummer)
+            other += int((~mine).sum())
+            chunk = chunk.loc[mine]
+        kept.append(chunk)
+    rows = pd.concat(kept, ignore_index=True) if kept else pd.DataFrame()
+    return AddressTable(rows, read, other)
+
+
+def _read_csv(path: Path) -> Iterator[pd.DataFrame]:
+    header = _csv_header(path)
+    missing = [c for c in REQUIRED_CSV_COLUMNS if c not in header]
+    if missing:
+        hint = " (is it semicolon-separated?)" if len(header) <= 1 else ""
+        raise AddressFileError(
+            f"{path.name} lacks the column(s) {', '.join(missing)} of Kartverket's address "
+            f"CSV{hint}."
+        )
+    wanted = [c for c in (*REQUIRED_CSV_COLUMNS, *OPTIONAL_COLUMNS) if c in header]
+    reader = pd.read_csv(
+        path,
+        sep=";",
+        dtype=str,
+        keep_default_na=False,
+        encoding="utf-8-sig",
+        quoting=csv.QUOTE_MINIMAL,
+        on_bad_lines="error",
+        usecols=wanted,
+        chunksize=CHUNK_ROWS,
+    )
+    first_line = 2  # 1-based, after the header line
+    try:
+        for chunk in reader:
+            chunk = chunk.rename(columns={"Øst": "x", "Nord": "y", "EPSG-kode": "epsg"})
+            chunk["line"] = range(first_line, first_line + len(chunk))
+            first_line += len(chunk)
+            yield chunk
+    except UnicodeDecodeError as exc:
+        raise AddressFileError(f"{path.name} is not UTF-8 text ({exc.reason}).") from exc
+    except pd.errors.ParserError as exc:
+        raise AddressFileError(
+            f"{path.name} is not a readable semicolon-separated file: {exc}"
+        ) from exc
+
+
+def _csv_header(path: Path) -> list[str]:
+    try:
+        return list(pd.read_csv(path, sep=";", nrows=0, encoding="utf-8-sig").columns)
     except UnicodeDecodeError as exc:
         raise AddressFileError(f"{path.name} is not UTF-8 text ({exc.reason}).") from exc
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise AddressFileError(
             f"{path.name} is not a readable semicolon-separated file: {exc}"
         ) from exc
-    missing = [c for c in REQUIRED_CSV_COLUMNS if c not in table.columns]
-    if missing:
-        hint = " (is it semicolon-separated?)" if len(table.columns) <= 1 else ""
-        raise AddressFileError(
-            f"{path.name} lacks the column(s) {', '.join(missing)} of Kartverket's address "
-            f"CSV{hint}."
-        )
-    table = table.rename(columns={"Øst": "x", "Nord": "y", "EPSG-kode": "epsg"})
-    table["line"] = table.index + 2  # 1-based, after the header line
-    return table
 
 
 def _read_vector(path: Path) -> pd.DataFrame:

@@ -82,16 +82,30 @@ def test_malformed_csv_changes_nothing(session, tmp_path: Path) -> None:
     latin1.write_bytes(SAMPLE.read_text(encoding="utf-8").encode("latin-1"))
     with pytest.raises(AddressFileError, match="not UTF-8"):
         import_addresses(session, kristiansand, latin1, actor="test")
+    header_only = tmp_path / "header.csv"
+    header_only.write_text(SAMPLE.read_text(encoding="utf-8").splitlines()[0] + "\n")
+    with pytest.raises(AddressFileError, match="holds no address rows"):
+        import_addresses(session, kristiansand, header_only, actor="test")
     assert _count(session, kristiansand) == 0
 
 
-def test_addresses_of_another_municipality_are_rejected(session) -> None:
+def test_rows_of_other_municipalities_are_skipped_and_counted(session, tmp_path: Path) -> None:
+    """A national file: only the chosen municipality's rows are read, the rest counted."""
+    import statusmap.addresses.reader as reader
+
     other = make_municipality(session, slug="annen", kommunenummer="4201")
     summary = import_addresses(session, other, SAMPLE, actor="test")
-    assert summary.inserted == 0
-    assert {reason for _, reason in summary.rejected} == {
-        "belongs to another municipality (not 4201)"
-    }
+    assert (summary.read, summary.other_municipalities, summary.inserted) == (47, 47, 0)
+    assert summary.rejected == []
+    rows = _rows()
+    mixed = [
+        r.replace(";4204;KRISTIANSAND;", ";4201;RISØR;") if i % 2 else r for i, r in enumerate(rows)
+    ]
+    kristiansand = make_municipality(session)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(reader, "CHUNK_ROWS", 10)  # several chunks, as a national file has
+        summary = import_addresses(session, kristiansand, _write(tmp_path, mixed), actor="test")
+    assert (summary.read, summary.other_municipalities, summary.inserted) == (47, 23, 24)
 
 
 def test_geopackage_and_geojson_are_read_too(session, tmp_path: Path) -> None:
