@@ -206,21 +206,30 @@ def _place_points(table: pd.DataFrame, municipality: Municipality, tolerance_m: 
     _reject(table, ~inside, f"more than {tolerance_m:.0f} m outside the municipality")
 
 
-def _row_values(row: Any, municipality_id: int) -> dict[str, Any]:
-    return {
-        "municipality_id": municipality_id,
-        "source_id": row.source_id,
-        "street": row.street,
-        "number": None if pd.isna(row.number_value) else int(row.number_value),
-        "letter": str(row.bokstav or "").strip(),
-        "postcode": row.postcode,
-        "place": row.place,
-        "dwellings": None if pd.isna(row.dwellings) else int(row.dwellings),
-        "location": shapely.Point(float(row.lon), float(row.lat)),
-        "lon": float(row.lon),
-        "lat": float(row.lat),
-        "updated_at": utcnow(),
-    }
+def _records(rows: pd.DataFrame, municipality_id: int) -> list[dict[str, Any]]:
+    """Column values for every row, built column-wise (a national import has 100,000s of rows)."""
+    lon, lat = rows["lon"].astype(float).to_numpy(), rows["lat"].astype(float).to_numpy()
+    frame = pd.DataFrame(
+        {
+            "source_id": rows["source_id"],
+            "street": rows["street"],
+            "number": rows["number_value"].astype("Int64"),
+            "letter": _column(rows, "bokstav"),
+            "postcode": rows["postcode"],
+            "place": rows["place"],
+            "dwellings": rows["dwellings"].astype("Int64"),
+            "lon": lon,
+            "lat": lat,
+            # Encoded once for all rows; the geometry column takes WKB as it is (see storage.py).
+            "location": shapely.to_wkb(shapely.points(lon, lat)),
+        }
+    )
+    records = frame.astype(object).where(frame.notna(), None).to_dict("records")
+    now = utcnow()
+    for values in records:
+        values["municipality_id"] = municipality_id
+        values["updated_at"] = now
+    return records  # type: ignore[return-value]
 
 
 def _upsert(
@@ -235,12 +244,13 @@ def _upsert(
     existing: dict[str, int] = {row.source_id: row.id for row in session.execute(known)}
     new: list[dict[str, Any]] = []
     changed: list[dict[str, Any]] = []
-    for row in rows.itertuples(index=False):
-        values = _row_values(row, municipality.id)
-        if values["source_id"] in existing:
-            changed.append({"id": existing[values["source_id"]], **values})
-        else:
+    for values in _records(rows, municipality.id):
+        known_id = existing.get(values["source_id"])
+        if known_id is None:
             new.append(values)
+        else:
+            values["id"] = known_id
+            changed.append(values)
     total = len(new) + len(changed)
     for statement, batch in [(insert(Address), new), (update(Address), changed)]:
         for start in range(0, len(batch), BATCH):

@@ -47,9 +47,13 @@ class GeometryColumn(TypeDecorator[BaseGeometry]):
             return dialect.type_descriptor(geometry)
         return dialect.type_descriptor(LargeBinary())
 
-    def process_bind_param(self, value: BaseGeometry | None, dialect: Dialect) -> Any:
+    def process_bind_param(self, value: BaseGeometry | bytes | None, dialect: Dialect) -> Any:
         if value is None:
             return None
+        if isinstance(value, bytes):
+            # WKB already encoded in EPSG:4326 by a bulk writer (the address importer encodes a
+            # whole column at once); taken as it is.
+            return WKBElement(value, srid=SRID) if dialect.name == "postgresql" else value
         # PostGIS refuses a Polygon in a MultiPolygon column; make SQLite refuse it too.
         if self.geometry_type != "GEOMETRY" and value.geom_type.upper() != self.geometry_type:
             raise TypeError(
