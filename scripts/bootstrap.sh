@@ -19,10 +19,12 @@ sys.exit(0 if sys.version_info >= (3, 11) else 1)
 PY
   # bin/pip, not bin/python: a venv that failed half way (no ensurepip) has python but no pip.
   if [ ! -x "$VENV/bin/pip" ]; then
+    if [ -e "$VENV" ] && [ ! -f "$VENV/pyvenv.cfg" ]; then
+      echo "statusmap: $VENV exists and is not a virtual environment; set STATUSMAP_VENV." >&2
+      exit 1
+    fi
     echo "statusmap: creating virtual environment in $VENV" >&2
-    rm -rf "$VENV"
-    "$PYTHON" -m venv "$VENV" || {
-      rm -rf "$VENV"
+    "$PYTHON" -m venv --clear "$VENV" || {
       echo "statusmap: could not create a venv (Debian: apt-get install python3-venv)." >&2; exit 1; }
   fi
   local extras="$1" stamp="$VENV/.statusmap-installed-$1"

@@ -79,6 +79,11 @@ def validate_config(config: Any) -> None:
         raise ConfigError(
             "STATUSMAP_TILE_URL_TEMPLATE must be an http(s) URL containing {z}/{x}/{y}"
         )
+    if tiles and not config["TILE_ATTRIBUTION"]:
+        raise ConfigError("STATUSMAP_TILE_ATTRIBUTION is required with tiles (the map's licence)")
+    proxies = config["PROXY_COUNT"]
+    if isinstance(proxies, bool) or not isinstance(proxies, int) or proxies < 0:
+        raise ConfigError(f"STATUSMAP_PROXY_COUNT must be a whole number >= 0, got {proxies!r}")
     base = config["PUBLIC_BASE_URL"]
     if base and not (base.startswith(("https://", "http://")) and "?" not in base):
         raise ConfigError("STATUSMAP_PUBLIC_BASE_URL must be an http(s) URL without a query")

@@ -46,8 +46,9 @@ def select_locale() -> str:
     for candidate in (request.args.get("lang"), request.cookies.get(LANGUAGE_COOKIE)):
         if candidate in languages:
             return candidate
-    best = request.accept_languages.best_match([*languages, "no", "nob", "nno"])
     aliases = {"no": "nb", "nob": "nb", "nno": "nn"}
+    offered_aliases = [code for code, language in aliases.items() if language in languages]
+    best = request.accept_languages.best_match([*languages, *offered_aliases])
     return aliases.get(best or "", best or current_app.config["BABEL_DEFAULT_LOCALE"])
 
 

@@ -44,8 +44,10 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, _http_error)
     proxies = int(app.config["PROXY_COUNT"])
     if proxies:
+        # Client address and scheme only: X-Forwarded-Host/-Prefix pass through common proxy
+        # set-ups unfiltered, so trusting them would let a client rewrite our links.
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
-            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_prefix=proxies
+            app.wsgi_app, x_for=proxies, x_proto=proxies
         )
 
 
@@ -60,9 +62,12 @@ def external_url(endpoint: str, **values: Any) -> str:
     Without it the URL is built from the request, whose Host header a client chooses.
     """
     base = current_app.config["PUBLIC_BASE_URL"]
-    if base:
-        return str(base).rstrip("/") + url_for(endpoint, **values)
-    return url_for(endpoint, _external=True, **values)
+    if not base:
+        return url_for(endpoint, _external=True, **values)
+    # The base URL already says where the site lives, so the request's own mount point
+    # (SCRIPT_NAME) is taken off the path rather than trusted.
+    path = url_for(endpoint, **values).removeprefix(request.script_root)
+    return str(base).rstrip("/") + path
 
 
 def csp_nonce() -> str:
@@ -97,7 +102,11 @@ def _remember_language(response: Response) -> Response:
 
 def _content_security_policy() -> str:
     tiles = current_app.config["TILE_URL_TEMPLATE"]
-    tile_host = f"{urlsplit(tiles).scheme}://{urlsplit(tiles).netloc}" if "//" in tiles else ""
+    tile_host = ""
+    if "//" in tiles:
+        parts = urlsplit(tiles)
+        # Leaflet's {s} picks a subdomain (a., b., c.); CSP spells that as a wildcard.
+        tile_host = f"{parts.scheme}://{parts.netloc.replace('{s}', '*')}"
     nonce = f"'nonce-{csp_nonce()}'"
     return "; ".join(
         [

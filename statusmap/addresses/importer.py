@@ -94,11 +94,8 @@ def _clean_rows(
     table["reason"] = ""
     _set_street(table)
     _reject(table, table["source_id"] == "", "no identifier (lokalid)")
-    table["number_value"] = pd.to_numeric(table["nummer"].str.strip(), errors="coerce")
-    _reject(
-        table,
-        (table["nummer"].str.strip() != "") & table["number_value"].isna(),
-        "house number is not a number",
+    table["number_value"] = _whole_numbers(
+        table, _column(table, "nummer"), "house number (nummer) is not a whole number"
     )
     _set_postcode_and_place(table)
     _check_lengths(table)
@@ -167,14 +164,22 @@ def _source_ids(table: pd.DataFrame) -> pd.Series:
 
 def _set_dwellings(table: pd.DataFrame) -> None:
     """Dwellings per address where the file says (our bruksenheter column); else unknown."""
-    raw = _column(table, "bruksenheter")
-    values = pd.to_numeric(raw, errors="coerce")
-    _reject(
-        table,
-        (raw != "") & (values.isna() | (values < 0)),
-        "dwelling count (bruksenheter) is not a whole number",
+    table["dwellings"] = _whole_numbers(
+        table, _column(table, "bruksenheter"), "dwelling count (bruksenheter) is not a whole number"
     )
-    table["dwellings"] = values.where(raw != "")
+
+
+# Largest value an INTEGER column holds on both backends.
+MAX_INTEGER = 2**31 - 1
+
+
+def _whole_numbers(table: pd.DataFrame, raw: pd.Series, reason: str) -> pd.Series:
+    """Parse whole numbers 0..MAX_INTEGER; reject anything else that is not empty; NA if empty."""
+    values = pd.to_numeric(raw, errors="coerce")
+    whole = values.notna() & np.isfinite(values) & (values % 1 == 0)
+    valid = whole & (values >= 0) & (values <= MAX_INTEGER)
+    _reject(table, (raw != "") & ~valid, reason)
+    return values.where(valid)
 
 
 def _place_points(table: pd.DataFrame, municipality: Municipality, tolerance_m: float) -> None:

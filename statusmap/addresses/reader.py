@@ -8,6 +8,7 @@ they stream past, so memory follows the one municipality being imported.
 from __future__ import annotations
 
 import csv
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,6 +84,8 @@ def _read_csv(path: Path) -> Iterator[pd.DataFrame]:
             f"CSV{hint}."
         )
     wanted = [c for c in (*REQUIRED_CSV_COLUMNS, *OPTIONAL_COLUMNS) if c in header]
+    # All columns are parsed (usecols would let rows with a stray ';' shift silently instead of
+    # failing); each chunk then keeps only the columns the importer uses.
     reader = pd.read_csv(
         path,
         sep=";",
@@ -91,19 +94,30 @@ def _read_csv(path: Path) -> Iterator[pd.DataFrame]:
         encoding="utf-8-sig",
         quoting=csv.QUOTE_MINIMAL,
         on_bad_lines="error",
-        usecols=wanted,
+        index_col=False,
         chunksize=CHUNK_ROWS,
     )
     first_line = 2  # 1-based, after the header line
+    chunks = iter(reader)
+    while (chunk := _next_chunk(chunks, path)) is not None:
+        chunk = chunk[wanted].rename(columns={"Øst": "x", "Nord": "y", "EPSG-kode": "epsg"})
+        chunk["line"] = range(first_line, first_line + len(chunk))
+        first_line += len(chunk)
+        yield chunk
+
+
+def _next_chunk(chunks: Iterator[pd.DataFrame], path: Path) -> pd.DataFrame | None:
+    """The next chunk, or None at the end; any malformed row fails the whole file."""
     try:
-        for chunk in reader:
-            chunk = chunk.rename(columns={"Øst": "x", "Nord": "y", "EPSG-kode": "epsg"})
-            chunk["line"] = range(first_line, first_line + len(chunk))
-            first_line += len(chunk)
-            yield chunk
+        with warnings.catch_warnings():
+            # pandas only warns when the first data row has more fields than the header.
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            return next(chunks)
+    except StopIteration:
+        return None
     except UnicodeDecodeError as exc:
         raise AddressFileError(f"{path.name} is not UTF-8 text ({exc.reason}).") from exc
-    except pd.errors.ParserError as exc:
+    except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
         raise AddressFileError(
             f"{path.name} is not a readable semicolon-separated file: {exc}"
         ) from exc

@@ -24,6 +24,29 @@ from sqlalchemy.types import TypeEngine
 SRID = 4326
 
 
+# ISO WKB type codes of the 2D geometry types we store.
+WKB_TYPES = {
+    "POINT": 1,
+    "LINESTRING": 2,
+    "POLYGON": 3,
+    "MULTIPOINT": 4,
+    "MULTILINESTRING": 5,
+    "MULTIPOLYGON": 6,
+}
+
+
+def _check_wkb_header(value: bytes, geometry_type: str) -> None:
+    """Refuse WKB that is not plain 2D WKB of the column's type (no EWKB SRID, no Z)."""
+    if len(value) < 5 or value[0] not in (0, 1):
+        raise TypeError("not WKB: bad byte-order marker")
+    code = int.from_bytes(value[1:5], "little" if value[0] == 1 else "big")
+    expected = WKB_TYPES.get(geometry_type)
+    if expected is not None and code != expected:
+        raise TypeError(f"WKB of type code {code} cannot go in a {geometry_type} column")
+    if geometry_type == "POINT" and len(value) != 21:
+        raise TypeError("a 2D WKB point is 21 bytes")
+
+
 class GeometryColumn(TypeDecorator[BaseGeometry]):
     """A geometry column in EPSG:4326 that reads and writes shapely geometries on both backends."""
 
@@ -52,7 +75,8 @@ class GeometryColumn(TypeDecorator[BaseGeometry]):
             return None
         if isinstance(value, bytes):
             # WKB already encoded in EPSG:4326 by a bulk writer (the address importer encodes a
-            # whole column at once); taken as it is.
+            # whole column at once): its header is checked, not the whole geometry parsed.
+            _check_wkb_header(value, self.geometry_type)
             return WKBElement(value, srid=SRID) if dialect.name == "postgresql" else value
         # PostGIS refuses a Polygon in a MultiPolygon column; make SQLite refuse it too.
         if self.geometry_type != "GEOMETRY" and value.geom_type.upper() != self.geometry_type:

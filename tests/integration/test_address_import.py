@@ -198,3 +198,32 @@ def test_dwellings_are_unknown_unless_the_file_says(session) -> None:
 
     count = count_addresses_in_area(session, kristiansand.id, KRISTIANSAND_BOX)
     assert (count.addresses, count.unknown_dwellings, count.dwellings_known) == (47, 47, False)
+
+
+def test_numbers_must_be_whole_and_fit(session, tmp_path: Path) -> None:
+    """12.5, inf or 10^11 as a house number is one rejected row, not a failed import."""
+    kristiansand = make_municipality(session)
+    rows = _rows()
+    bad = [
+        rows[0].replace(";Tyrihansveien;38;", ";Tyrihansveien;12.5;"),
+        rows[1].replace(";Tyrihansveien;36;", ";Tyrihansveien;inf;"),
+        rows[2].replace(";Tyrihansveien;34;", ";Tyrihansveien;99999999999;"),
+        rows[3],
+    ]
+    summary = import_addresses(session, kristiansand, _write(tmp_path, bad), actor="test")
+    assert summary.inserted == 1
+    assert {reason for _, reason in summary.rejected} == {
+        "house number (nummer) is not a whole number"
+    }
+
+
+def test_a_row_with_a_stray_separator_fails_the_file(session, tmp_path: Path) -> None:
+    """An unquoted ';' would shift columns; anywhere in the file it stops the import."""
+    kristiansand = make_municipality(session)
+    rows = _rows()
+    for position in (0, 5):
+        shifted = list(rows[:10])
+        shifted[position] = shifted[position].replace(";KRISTIANSAND S;", ";KRISTIANSAND;S;")
+        with pytest.raises(AddressFileError, match="semicolon-separated"):
+            import_addresses(session, kristiansand, _write(tmp_path, shifted), actor="test")
+    assert _count(session, kristiansand) == 0

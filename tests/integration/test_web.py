@@ -71,3 +71,39 @@ def test_demo_never_takes_over_a_real_municipality(app, session) -> None:
     # make_municipality updated the demo row in place; it is now marked as real.
     with pytest.raises(ValueError, match="real municipality"):
         load_demo(session, now=utcnow())
+
+
+def test_forwarded_host_and_prefix_cannot_rewrite_links(database_url: str) -> None:
+    with rolled_back_app(database_url) as app:
+        app.config["PUBLIC_BASE_URL"] = "https://vann.example.no"
+        from statusmap import web
+
+        app.wsgi_app = web.ProxyFix(app.wsgi_app, x_for=1, x_proto=1)  # as PROXY_COUNT=1 does
+        client = app.test_client()
+        headers = {"X-Forwarded-Prefix": ".evil.example", "X-Forwarded-Host": "evil.example"}
+        body = client.get("/api/v1/municipalities", headers=headers).get_json()
+        demo = next(m for m in body["municipalities"] if m["slug"] == "demo")
+        assert demo["links"]["page"] == "https://vann.example.no/demo/"
+        page = client.get("/demo/", headers=headers)
+        assert page.status_code == 200 and "evil.example" not in page.get_data(as_text=True)
+
+
+def test_tile_subdomains_are_allowed_by_the_csp(database_url: str) -> None:
+    with rolled_back_app(database_url) as app:
+        app.config["TILE_URL_TEMPLATE"] = "https://{s}.tiles.example.no/{z}/{x}/{y}.png"
+        app.config["TILE_ATTRIBUTION"] = "© Example"
+        csp = app.test_client().get("/demo/").headers["Content-Security-Policy"]
+        assert "img-src 'self' data: https://*.tiles.example.no;" in csp
+
+
+def test_aliases_only_lead_to_offered_languages(database_url: str) -> None:
+    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "t", "LANGUAGES": ["nb", "en"]})
+    try:
+        html = (
+            app.test_client()
+            .get("/demo/", headers={"Accept-Language": "nno"})
+            .get_data(as_text=True)
+        )
+        assert '<html lang="nb">' in html
+    finally:
+        get_db(app).engine.dispose()

@@ -56,3 +56,17 @@ def test_postgres_urls_use_psycopg(tmp_path: Path) -> None:
 def test_bad_settings_stop_the_start(tmp_path: Path, settings: dict, message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         load_config(_app(tmp_path), settings)
+
+
+@pytest.mark.parametrize("value", ["-1", "true", "1.9", "one"])
+def test_proxy_count_must_be_a_whole_number(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv("STATUSMAP_PROXY_COUNT", value)
+    with pytest.raises(ConfigError, match="STATUSMAP_PROXY_COUNT"):
+        load_config(_app(tmp_path), None)
+
+
+def test_tiles_need_an_attribution(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="STATUSMAP_TILE_ATTRIBUTION"):
+        load_config(_app(tmp_path), {"TILE_URL_TEMPLATE": "https://t.example.no/{z}/{x}/{y}.png"})
