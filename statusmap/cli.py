@@ -1,4 +1,4 @@
-"""The `statusmap` command: demo, db upgrade, import-addresses (plus Flask's own run/shell)."""
+"""The `statusmap` command: demo, db upgrade, import-addresses, incident (plus Flask's run)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from werkzeug.serving import make_server
 from statusmap import db
 from statusmap.addresses.importer import import_addresses
 from statusmap.addresses.reader import AddressFileError
+from statusmap.cli_incidents import incident_group
 from statusmap.migrations import upgrade as upgrade_schema
 from statusmap.models.base import utcnow
 from statusmap.municipalities import get_municipality
@@ -141,6 +142,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(db_group)
     app.cli.add_command(import_addresses_command)
     app.cli.add_command(demo_command)
+    app.cli.add_command(incident_group)
 
 
 def main() -> None:

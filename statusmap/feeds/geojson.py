@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC
 from datetime import datetime
 from typing import Any
 
@@ -30,7 +31,7 @@ def rfc7946_geometry(geometry: BaseGeometry) -> dict[str, Any]:
 
 
 def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
+    return value.astimezone(UTC).isoformat(timespec="seconds") if value else None
 
 
 def incident_feature(

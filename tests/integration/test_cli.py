@@ -94,3 +94,77 @@ def test_demo_load_is_idempotent(session) -> None:
 def test_db_upgrade_on_an_up_to_date_database(app, command) -> None:
     result = app.test_cli_runner().invoke(args=command)
     assert result.exit_code == 0 and "up to date" in result.output
+
+
+def _incident_count(session) -> int:
+    return session.scalar(select(func.count(Incident.id)))
+
+
+def _area_file(tmp_path: Path, ring: list[list[float]], name: str = "area.geojson") -> Path:
+    import json
+
+    path = tmp_path / name
+    path.write_text(json.dumps({"type": "Polygon", "coordinates": [ring]}), encoding="utf-8")
+    return path
+
+
+def _create(app, *args: str):
+    base = [
+        "incident",
+        "create",
+        "--municipality",
+        "demo",
+        "--kind",
+        "shutdown",
+        "--title-nb",
+        "Vannet er stengt i Testveien",
+    ]
+    return app.test_cli_runner().invoke(args=[*base, *args])
+
+
+def test_incident_create_refuses_a_self_intersecting_area(app, session, tmp_path: Path) -> None:
+    before = _incident_count(session)
+    bowtie = _area_file(
+        tmp_path, [[10.55, 60.35], [10.57, 60.37], [10.57, 60.35], [10.55, 60.37], [10.55, 60.35]]
+    )
+    result = _create(app, "--area", str(bowtie))
+    assert result.exit_code == 1
+    assert "crosses itself near longitude 10.560000, latitude 60.360000" in result.output
+    assert "Nothing was stored" in result.output
+    assert _incident_count(session) == before
+
+
+def test_incident_create_refuses_an_area_outside_norway(app, session, tmp_path: Path) -> None:
+    before = _incident_count(session)
+    stockholm = _area_file(tmp_path, [[18.0, 59.3], [18.1, 59.3], [18.1, 59.35], [18.0, 59.3]])
+    result = _create(app, "--area", str(stockholm))
+    assert result.exit_code == 1 and "outside Norway" in result.output
+    assert _incident_count(session) == before
+
+
+def test_incident_create_from_a_utm_file(app, session, client, tmp_path: Path) -> None:
+    # A small square in the demo town, in EUREF89 UTM 32 as a GIS would export it.
+    square = [
+        [586000, 6692400],
+        [586100, 6692400],
+        [586100, 6692500],
+        [586000, 6692500],
+        [586000, 6692400],
+    ]
+    result = _create(
+        app,
+        "--area",
+        str(_area_file(tmp_path, square)),
+        "--crs",
+        "25832",
+        "--expected-end",
+        "2099-01-01T12:00",
+    )
+    assert result.exit_code == 0, result.output
+    assert "Created incident" in result.output
+    features = client.get("/api/v1/demo/incidents.geojson").get_json()["features"]
+    created = [f for f in features if f["properties"]["title"] == "Vannet er stengt i Testveien"]
+    assert len(created) == 1
+    assert created[0]["properties"]["expected_end"] == "2099-01-01T11:00:00+00:00"  # Oslo time
+    lon, lat = created[0]["geometry"]["coordinates"][0][0][0]
+    assert 10.5 < lon < 10.6 and 60.3 < lat < 60.4
