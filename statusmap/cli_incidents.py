@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import click
 from flask import current_app
@@ -18,6 +17,7 @@ from statusmap import db
 from statusmap.gis.crs import reproject
 from statusmap.gis.validation import GeometryError
 from statusmap.gis.validation import parse_geojson
+from statusmap.i18n import OSLO
 from statusmap.incidents.operations import GeometryLimits
 from statusmap.incidents.operations import IncidentError
 from statusmap.incidents.operations import IncidentInput
@@ -26,8 +26,6 @@ from statusmap.models import IncidentKind
 from statusmap.models import IncidentStatus
 from statusmap.models.base import utcnow
 from statusmap.municipalities import get_municipality
-
-OSLO = ZoneInfo("Europe/Oslo")
 
 
 def _time(value: str | None) -> datetime | None:

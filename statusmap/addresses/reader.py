@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import warnings
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -106,32 +107,30 @@ def _read_csv(path: Path) -> Iterator[pd.DataFrame]:
         yield chunk
 
 
-def _next_chunk(chunks: Iterator[pd.DataFrame], path: Path) -> pd.DataFrame | None:
-    """The next chunk, or None at the end; any malformed row fails the whole file."""
+@contextmanager
+def _csv_errors(path: Path) -> Iterator[None]:
+    """Turn pandas' and the codec's errors into one AddressFileError that names the file."""
     try:
-        with warnings.catch_warnings():
-            # pandas only warns when the first data row has more fields than the header.
-            warnings.simplefilter("error", pd.errors.ParserWarning)
-            return next(chunks)
-    except StopIteration:
-        return None
+        yield
     except UnicodeDecodeError as exc:
         raise AddressFileError(f"{path.name} is not UTF-8 text ({exc.reason}).") from exc
-    except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
+    except (pd.errors.ParserError, pd.errors.ParserWarning, pd.errors.EmptyDataError) as exc:
         raise AddressFileError(
             f"{path.name} is not a readable semicolon-separated file: {exc}"
         ) from exc
+
+
+def _next_chunk(chunks: Iterator[pd.DataFrame], path: Path) -> pd.DataFrame | None:
+    """The next chunk, or None at the end; any malformed row fails the whole file."""
+    with _csv_errors(path), warnings.catch_warnings():
+        # pandas only warns when the first data row has more fields than the header.
+        warnings.simplefilter("error", pd.errors.ParserWarning)
+        return next(chunks, None)
 
 
 def _csv_header(path: Path) -> list[str]:
-    try:
+    with _csv_errors(path):
         return list(pd.read_csv(path, sep=";", nrows=0, encoding="utf-8-sig").columns)
-    except UnicodeDecodeError as exc:
-        raise AddressFileError(f"{path.name} is not UTF-8 text ({exc.reason}).") from exc
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise AddressFileError(
-            f"{path.name} is not a readable semicolon-separated file: {exc}"
-        ) from exc
 
 
 def _read_vector(path: Path) -> pd.DataFrame:
