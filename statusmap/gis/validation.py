@@ -85,6 +85,17 @@ class GeometryError(ValueError):
     """An incoming geometry that cannot be used; the message says what and where."""
 
 
+# Said to the user whenever heights are taken off an incoming geometry.
+Z_DROPPED = "The heights (Z coordinates) were dropped: statusmap stores positions only."
+
+
+def drop_z(geometry: BaseGeometry) -> tuple[BaseGeometry, bool]:
+    """Return the geometry in 2D, and whether it had heights (GIS exports often carry Z)."""
+    if not shapely.has_z(geometry):
+        return geometry, False
+    return shapely.force_2d(geometry), True
+
+
 def parse_geojson(data: str | bytes | dict[str, Any], *, max_bytes: int) -> BaseGeometry:
     """Parse a GeoJSON geometry, Feature or FeatureCollection into one shapely geometry."""
     if not isinstance(data, dict):
