@@ -30,7 +30,8 @@ from sqlalchemy.orm import Session
 
 from statusmap.demo import load_demo
 from statusmap.engine import make_engine
-from statusmap.gis import queries
+from statusmap.gis.queries import addresses as address_queries
+from statusmap.gis.queries import incidents as incident_queries
 from statusmap.migrations import upgrade
 from statusmap.models import Address
 from statusmap.models import IncidentStatus
@@ -47,9 +48,8 @@ def populate(session: Session, addresses: int, incidents: int, seed: int = 1) ->
     """Load the demo, then add jittered copies of its addresses and random square incidents."""
     demo = load_demo(session, now=utcnow()).municipality
     rng = np.random.default_rng(seed)
-    base = session.execute(
-        select(Address.lon, Address.lat).where(Address.municipality_id == demo.id)
-    ).all()
+    located = session.scalars(select(Address.location).where(Address.municipality_id == demo.id))
+    base = [(point.x, point.y) for point in located]
     extra = max(addresses - len(base), 0)
     picks = rng.integers(0, len(base), extra)
     jitter = rng.normal(0, 0.004, (extra, 2))
@@ -68,8 +68,6 @@ def populate(session: Session, addresses: int, incidents: int, seed: int = 1) ->
                 "dwellings": 1,
                 "vulnerable_name": "",
                 "location": Point(lon, lat),
-                "lon": lon,
-                "lat": lat,
                 "updated_at": utcnow(),
             }
         )
@@ -99,20 +97,22 @@ def workload(demo: Municipality, rng: np.random.Generator) -> dict[str, list[Cal
         for lon, lat in rng.uniform((min_lon, min_lat), (max_lon - 0.01, max_lat - 0.005), (30, 2))
     ]
     active = (IncidentStatus.ACTIVE,)
+    now = utcnow()
 
     def point_lookup(s: Session, p: Point) -> Any:
-        return queries.incidents_covering_point(s, demo.id, p)
+        return incident_queries.incidents_covering_point(s, demo.id, p, now=now)
 
     return {
         "incidents covering a point": [lambda s, p=p: point_lookup(s, p) for p in points],
         "count addresses in an area": [
-            lambda s, a=a: queries.count_addresses_in_area(s, demo.id, a) for a in areas
+            lambda s, a=a: address_queries.count_addresses_in_area(s, demo.id, a) for a in areas
         ],
         "list addresses in an area": [
-            lambda s, a=a: queries.addresses_in_area(s, demo.id, a) for a in areas
+            lambda s, a=a: address_queries.addresses_in_area(s, demo.id, a) for a in areas
         ],
         "incidents in a bbox": [
-            lambda s, a=a: queries.incidents_in_bbox(s, demo.id, a.bounds, active) for a in areas
+            lambda s, a=a: incident_queries.incidents_in_bbox(s, demo.id, a.bounds, active, now=now)
+            for a in areas
         ],
     }
 

@@ -13,19 +13,22 @@ from flask.cli import with_appcontext
 from werkzeug.serving import make_server
 
 from statusmap import db
-from statusmap.addresses.importer import import_addresses
-from statusmap.addresses.reader import AddressFileError
 from statusmap.cli_incidents import incident_group
+from statusmap.engine import WRITING
+from statusmap.engine import begin_writing
 from statusmap.migrations import upgrade as upgrade_schema
 from statusmap.models.base import utcnow
 from statusmap.municipalities import get_municipality
+
+# Heavy libraries (pandas, geopandas) are imported inside the commands that use them, so web
+# workers, which load this module to register the commands, never pay for them.
 
 
 def upgrade_database(app: Flask) -> None:
     """Bring the app's database schema to the newest revision."""
     engine = db.get_db(app).engine
     assert engine is not None
-    with engine.begin() as connection:
+    with engine.execution_options(**WRITING).begin() as connection:
         upgrade_schema(connection)
 
 
@@ -45,10 +48,20 @@ def db_upgrade() -> None:
 @click.command("import-addresses")
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--municipality", "slug", required=True, help="Slug of the municipality.")
+@click.option(
+    "--retire-missing",
+    is_flag=True,
+    help="The file is the municipality's whole download: retire known addresses it lacks "
+    "(kept for history, no longer counted or notified). Never use it with a partial file.",
+)
 @with_appcontext
-def import_addresses_command(path: Path, slug: str) -> None:
+def import_addresses_command(path: Path, slug: str, retire_missing: bool) -> None:
     """Import Kartverket's address download (CSV, GeoJSON or GeoPackage) into a municipality."""
+    from statusmap.addresses.importer import import_addresses
+    from statusmap.addresses.reader import AddressFileError
+
     session = db.session()
+    begin_writing(session)
     municipality = get_municipality(session, slug)
     if municipality is None:
         raise click.ClickException(f"No municipality with slug {slug!r}.")
@@ -61,6 +74,7 @@ def import_addresses_command(path: Path, slug: str) -> None:
             actor="cli:import-addresses",
             tolerance_m=current_app.config["BOUNDARY_TOLERANCE_M"],
             progress=bar,
+            retire_missing=retire_missing,
         )
         session.commit()
     except AddressFileError as exc:
@@ -75,6 +89,10 @@ def import_addresses_command(path: Path, slug: str) -> None:
     if summary.other_municipalities:
         click.echo(f"Skipped, other municipalities: {summary.other_municipalities}")
     click.echo(f"Imported: {summary.imported} ({summary.inserted} new, {summary.updated} updated)")
+    if retire_missing:
+        click.echo(f"Retired (no longer in the file): {summary.retired}")
+    for note in summary.notes:
+        click.echo(f"Note: {note}")
     click.echo(f"Rejected: {len(summary.rejected)}")
     for line, reason in summary.rejected[:50]:
         click.echo(f"  line {line}: {reason}")
@@ -113,6 +131,7 @@ def demo_command(host: str, port: int, no_serve: bool) -> None:
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     upgrade_database(app)
     session = db.session()
+    begin_writing(session)
     result = load_demo(session, now=utcnow())
     session.commit()
     click.echo(

@@ -9,7 +9,10 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm import scoped_session
 from sqlalchemy.orm import sessionmaker
 
+from statusmap.engine import begin_writing
 from statusmap.engine import make_engine
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def _app_ctx_id() -> int:
@@ -32,7 +35,15 @@ class Database:
         self.engine = make_engine(app.config["DATABASE_URL"])
         self.factory.configure(bind=self.engine)
         app.extensions["statusmap_db"] = self
+        app.before_request(self._begin_writers)
         app.teardown_appcontext(self._remove_session)
+
+    def _begin_writers(self) -> None:
+        """A request that may write starts its transaction as a writer (see begin_writing)."""
+        from flask import request
+
+        if request.method not in SAFE_METHODS:
+            begin_writing(self.session())
 
     def _remove_session(self, _exc: BaseException | None) -> None:
         self.session.remove()

@@ -158,6 +158,11 @@ def _seed_incident(
     )
     for entry in item.get("updates", []):
         add_update(
-            session, incident, entry["body"], actor=ACTOR, at=_hours(now, entry["offset_hours"])
+            session,
+            incident,
+            entry["body"],
+            expected_version=incident.version,
+            actor=ACTOR,
+            at=_hours(now, entry["offset_hours"]),
         )
     return incident

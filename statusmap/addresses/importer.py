@@ -45,7 +45,9 @@ class ImportSummary:
     other_municipalities: int = 0  # rows for other municipalities, skipped (national files)
     inserted: int = 0
     updated: int = 0
+    retired: int = 0  # known addresses the (complete) file no longer has
     rejected: list[tuple[int, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def imported(self) -> int:
@@ -61,14 +63,29 @@ def import_addresses(
     actor: str,
     tolerance_m: float = 2000.0,
     progress: Progress | None = None,
+    retire_missing: bool = False,
 ) -> ImportSummary:
-    """Import an address file into a municipality; raise AddressFileError if it is unreadable."""
+    """Import an address file into a municipality; raise AddressFileError if it is unreadable.
+
+    A re-import changes only what the file says: a column the file lacks leaves that field of
+    known addresses as it was. With retire_missing (the file is the municipality's whole
+    download), known addresses absent from the file are retired: kept, but no longer counted.
+    """
     table = read_address_file(path, kommunenummer=municipality.kommunenummer)
     if table.read == 0:
         raise AddressFileError(f"{path.name} holds no address rows.")
     summary = ImportSummary(read=table.read, other_municipalities=table.other_municipalities)
+    summary.notes.extend(table.notes)
+    table.rows["source_id"] = _source_ids(table.rows)
     rows = _clean_rows(table.rows, municipality, tolerance_m, summary)
+    if retire_missing and rows.empty:
+        raise AddressFileError(
+            f"{path.name} has no usable address of {municipality.name_in('nb')}; "
+            "refusing to retire every address."
+        )
     _upsert(session, municipality, rows, summary, progress)
+    if retire_missing:
+        summary.retired = _retire_missing(session, municipality, set(table.rows["source_id"]))
     record(
         session,
         actor=actor,
@@ -79,6 +96,7 @@ def import_addresses(
         read=summary.read,
         inserted=summary.inserted,
         updated=summary.updated,
+        retired=summary.retired,
         rejected=len(summary.rejected),
         other_municipalities=summary.other_municipalities,
     )
@@ -90,7 +108,6 @@ def _clean_rows(
 ) -> pd.DataFrame:
     """Parse and check every row; keep the good ones, record the reason for each bad one."""
     table = table.copy()
-    table["source_id"] = _source_ids(table)
     table["reason"] = ""
     _set_street(table)
     _reject(table, table["source_id"] == "", "no identifier (lokalid)")
@@ -211,29 +228,48 @@ def _place_points(table: pd.DataFrame, municipality: Municipality, tolerance_m: 
     _reject(table, ~inside, f"more than {tolerance_m:.0f} m outside the municipality")
 
 
+# Address fields and the file column each comes from, for fields a file may leave out; a
+# re-import leaves a field alone when the file has no column for it.
+OPTIONAL_FIELDS = {
+    "number": "nummer",
+    "letter": "bokstav",
+    "postcode": "postnummer",
+    "place": "poststed",
+    "dwellings": "bruksenheter",
+}
+DEFAULTS: dict[str, Any] = {
+    "number": None,
+    "letter": "",
+    "postcode": "",
+    "place": "",
+    "dwellings": None,
+}
+
+
 def _records(rows: pd.DataFrame, municipality_id: int) -> list[dict[str, Any]]:
-    """Column values for every row, built column-wise (a national import has 100,000s of rows)."""
+    """Values of the fields the file has, built column-wise (a national file has 100,000s)."""
     lon, lat = rows["lon"].astype(float).to_numpy(), rows["lat"].astype(float).to_numpy()
-    frame = pd.DataFrame(
-        {
-            "source_id": rows["source_id"],
-            "street": rows["street"],
-            "number": rows["number_value"].astype("Int64"),
-            "letter": _column(rows, "bokstav"),
-            "postcode": rows["postcode"],
-            "place": rows["place"],
-            "dwellings": rows["dwellings"].astype("Int64"),
-            "lon": lon,
-            "lat": lat,
-            # Encoded once for all rows; the geometry column takes WKB as it is (see storage.py).
-            "location": shapely.to_wkb(shapely.points(lon, lat)),
-        }
-    )
+    columns = {
+        "source_id": rows["source_id"],
+        "street": rows["street"],
+        "number": rows["number_value"].astype("Int64"),
+        "letter": _column(rows, "bokstav"),
+        "postcode": rows["postcode"],
+        "place": rows["place"],
+        "dwellings": rows["dwellings"].astype("Int64"),
+        # Encoded once for all rows; the geometry column takes WKB as it is (see storage.py).
+        "location": shapely.to_wkb(shapely.points(lon, lat)),
+    }
+    for name, source in OPTIONAL_FIELDS.items():
+        if source not in rows.columns:
+            del columns[name]
+    frame = pd.DataFrame(columns, index=rows.index)
     records = frame.astype(object).where(frame.notna(), None).to_dict("records")
     now = utcnow()
     for values in records:
         values["municipality_id"] = municipality_id
         values["updated_at"] = now
+        values["retired_at"] = None  # in the file, so in the register
     return records  # type: ignore[return-value]
 
 
@@ -252,7 +288,7 @@ def _upsert(
     for values in _records(rows, municipality.id):
         known_id = existing.get(values["source_id"])
         if known_id is None:
-            new.append(values)
+            new.append({**DEFAULTS, **values})
         else:
             values["id"] = known_id
             changed.append(values)
@@ -264,3 +300,18 @@ def _upsert(
             if progress:
                 progress(len(chunk), total)
     summary.inserted, summary.updated = len(new), len(changed)
+
+
+def _retire_missing(session: Session, municipality: Municipality, in_file: set[str]) -> int:
+    """Retire the municipality's current addresses whose identifier the file does not have."""
+    current = select(Address.id, Address.source_id).where(
+        Address.municipality_id == municipality.id, Address.retired_at.is_(None)
+    )
+    gone = [row.id for row in session.execute(current) if row.source_id not in in_file]
+    now = utcnow()
+    for start in range(0, len(gone), BATCH):
+        chunk = gone[start : start + BATCH]
+        session.execute(
+            update(Address).where(Address.id.in_(chunk)).values(retired_at=now, updated_at=now)
+        )
+    return len(gone)

@@ -12,10 +12,13 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from dataclasses import field
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+
+from statusmap.gis.validation import Z_DROPPED
 
 
 class AddressFileError(ValueError):
@@ -48,16 +51,18 @@ class AddressTable:
     rows: pd.DataFrame
     read: int
     other_municipalities: int
+    notes: list[str] = field(default_factory=list)  # what was changed on the way in, said once
 
 
 def read_address_file(path: Path, kommunenummer: str | None = None) -> AddressTable:
     """Read rows as text columns plus x, y, epsg and line, keeping one municipality's if given."""
     if not path.is_file():
         raise AddressFileError(f"No such file: {path}")
+    notes: list[str] = []
     if path.suffix.lower() == ".csv":
         chunks = _read_csv(path)
     elif path.suffix.lower() in VECTOR_SUFFIXES:
-        chunks = iter([_read_vector(path)])
+        chunks = iter([_read_vector(path, notes)])
     else:
         raise AddressFileError(
             f"Unknown file type {path.suffix!r}: expected Kartverket's CSV, GeoJSON or GeoPackage."
@@ -72,7 +77,7 @@ def read_address_file(path: Path, kommunenummer: str | None = None) -> AddressTa
             chunk = chunk.loc[mine]
         kept.append(chunk)
     rows = pd.concat(kept, ignore_index=True) if kept else pd.DataFrame()
-    return AddressTable(rows, read, other)
+    return AddressTable(rows, read, other, notes)
 
 
 def _read_csv(path: Path) -> Iterator[pd.DataFrame]:
@@ -133,7 +138,7 @@ def _csv_header(path: Path) -> list[str]:
         return list(pd.read_csv(path, sep=";", nrows=0, encoding="utf-8-sig").columns)
 
 
-def _read_vector(path: Path) -> pd.DataFrame:
+def _read_vector(path: Path, notes: list[str]) -> pd.DataFrame:
     try:
         frame = gpd.read_file(path)
     except Exception as exc:  # pyogrio raises several unrelated types for unreadable files
@@ -145,13 +150,12 @@ def _read_vector(path: Path) -> pd.DataFrame:
     points = frame.geometry
     if not (points.geom_type == "Point").all():
         raise AddressFileError(f"{path.name} must hold points only.")
+    if points.has_z.any():
+        notes.append(Z_DROPPED)  # only x and y are read below
     table = pd.DataFrame(frame.drop(columns=frame.geometry.name)).astype(str)
     table = table.replace({"None": "", "nan": ""})
     table["x"] = points.x.astype(str).to_numpy()
     table["y"] = points.y.astype(str).to_numpy()
     table["epsg"] = str(frame.crs.to_epsg())
-    for column in ("nummer", "bokstav"):
-        if column not in table.columns:
-            table[column] = ""
     table["line"] = table.index + 1
     return table

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from flask import Blueprint
@@ -13,7 +14,7 @@ from flask import request
 
 from statusmap import db
 from statusmap.feeds.geojson import feature_collection
-from statusmap.gis.queries import incidents_covering_point
+from statusmap.gis.queries.incidents import incidents_covering_point
 from statusmap.gis.validation import GeometryError
 from statusmap.gis.validation import check_point
 from statusmap.i18n import KIND_LABELS
@@ -21,7 +22,6 @@ from statusmap.i18n import STATUS_LABELS
 from statusmap.i18n import current_language
 from statusmap.incidents.queries import public_incidents
 from statusmap.models import Incident
-from statusmap.models import IncidentStatus
 from statusmap.models import Municipality
 from statusmap.models.base import utcnow
 from statusmap.municipalities import get_municipality
@@ -63,16 +63,16 @@ def municipalities() -> Response:
 def incidents_geojson(slug: str) -> Response:
     """Active and scheduled incidents as RFC 7946 GeoJSON; ?include=resolved adds those."""
     municipality = _municipality(slug)
+    with_resolved = request.args.get("include") == "resolved"
+    now = utcnow()
     found = public_incidents(
         db.session(),
         municipality.id,
-        now=utcnow(),
+        now=now,
         recent_days=current_app.config["RECENTLY_RESOLVED_DAYS"],
+        include_resolved=with_resolved,
     )
-    incidents = found.current + (
-        found.resolved if request.args.get("include") == "resolved" else []
-    )
-    body = _collection(incidents)
+    body = _collection(found.current + found.resolved, now)
     response = jsonify(body)
     response.mimetype = "application/geo+json"
     return response
@@ -90,16 +90,18 @@ def incidents_at(slug: str) -> Response:
         point = check_point(lon, lat)
     except GeometryError as exc:
         abort(400, str(exc))
-    found = incidents_covering_point(db.session(), municipality.id, point)
-    return jsonify({"affected": bool(found), **_collection(found)})
+    now = utcnow()
+    found = incidents_covering_point(db.session(), municipality.id, point, now=now)
+    return jsonify({"affected": bool(found), **_collection(found, now)})
 
 
-def _collection(incidents: list[Incident]) -> dict[str, Any]:
+def _collection(incidents: list[Incident], now: datetime) -> dict[str, Any]:
     language = current_language()
     return feature_collection(
         incidents,
         language,
+        now=now,
         url_for=_incident_url,
         kind_label=lambda i: str(KIND_LABELS[i.kind]),
-        status_label=lambda i: str(STATUS_LABELS[IncidentStatus(i.status)]),
+        status_label=lambda status: str(STATUS_LABELS[status]),
     )

@@ -15,6 +15,7 @@ from shapely.geometry.base import BaseGeometry
 from shapely.geometry.polygon import orient
 
 from statusmap.models import Incident
+from statusmap.models import IncidentStatus
 
 # Six decimals of a degree is about 0.1 m: RFC 7946 section 11.2 warns against more.
 PRECISION = 6
@@ -35,9 +36,14 @@ def _iso(value: datetime | None) -> str | None:
 
 
 def incident_feature(
-    incident: Incident, language: str, url: str, kind_label: str, status_label: str
+    incident: Incident,
+    language: str,
+    url: str,
+    kind_label: str,
+    status_label: str,
+    now: datetime,
 ) -> dict[str, Any]:
-    """Return one incident as a GeoJSON Feature with texts in one language (and all three)."""
+    """Return one incident as a GeoJSON Feature: status as of now, texts in one language."""
     return {
         "type": "Feature",
         "id": incident.id,
@@ -45,7 +51,7 @@ def incident_feature(
         "properties": {
             "kind": incident.kind.value,
             "kind_label": kind_label,
-            "status": incident.status.value,
+            "status": incident.status_at(now).value,
             "status_label": status_label,
             "language": language,
             "title": incident.text("title", language),
@@ -67,12 +73,16 @@ def feature_collection(
     incidents: list[Incident],
     language: str,
     *,
+    now: datetime,
     url_for: Callable[[Incident], str],
     kind_label: Callable[[Incident], str],
-    status_label: Callable[[Incident], str],
+    status_label: Callable[[IncidentStatus], str],
 ) -> dict[str, Any]:
     """Return incidents as an RFC 7946 FeatureCollection (no crs member: WGS 84 is implied)."""
     features = [
-        incident_feature(i, language, url_for(i), kind_label(i), status_label(i)) for i in incidents
+        incident_feature(
+            i, language, url_for(i), kind_label(i), status_label(i.status_at(now)), now
+        )
+        for i in incidents
     ]
     return {"type": "FeatureCollection", "features": features}

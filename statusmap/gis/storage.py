@@ -48,7 +48,12 @@ def _check_wkb_header(value: bytes, geometry_type: str) -> None:
 
 
 class GeometryColumn(TypeDecorator[BaseGeometry]):
-    """A geometry column in EPSG:4326 that reads and writes shapely geometries on both backends."""
+    """A geometry column in EPSG:4326 that reads and writes shapely geometries on both backends.
+
+    `indexed=True` declares a spatial index: GiST on PostGIS, an R*Tree fed by triggers on SQLite
+    (gis/spatial_index.py); the migration that adds the column creates it with
+    `migrations.helpers.create_spatial_index`.
+    """
 
     impl = LargeBinary
     cache_ok = True
@@ -56,9 +61,10 @@ class GeometryColumn(TypeDecorator[BaseGeometry]):
     spatial_index = False
     use_N_D_index = False
 
-    def __init__(self, geometry_type: str) -> None:
+    def __init__(self, geometry_type: str, *, indexed: bool = False) -> None:
         super().__init__()
         self.geometry_type = geometry_type.upper()
+        self.indexed = indexed
 
     def load_dialect_impl(self, dialect: Dialect | None) -> TypeEngine[Any]:
         # geoalchemy2's DDL hooks ask with dialect=None; they only care whether this is spatial.
@@ -78,6 +84,10 @@ class GeometryColumn(TypeDecorator[BaseGeometry]):
             # whole column at once): its header is checked, not the whole geometry parsed.
             _check_wkb_header(value, self.geometry_type)
             return WKBElement(value, srid=SRID) if dialect.name == "postgresql" else value
+        # PostGIS refuses 3D input in a 2D column; SQLite would store it. Refuse it on both:
+        # every input path drops heights, saying so (gis.validation.drop_z).
+        if shapely.has_z(value):
+            raise TypeError("a 3D geometry cannot be stored: drop its Z coordinates first")
         # PostGIS refuses a Polygon in a MultiPolygon column; make SQLite refuse it too.
         if self.geometry_type != "GEOMETRY" and value.geom_type.upper() != self.geometry_type:
             raise TypeError(

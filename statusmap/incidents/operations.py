@@ -17,10 +17,25 @@ from statusmap.models import IncidentStatus
 from statusmap.models import IncidentUpdate
 from statusmap.models import Municipality
 from statusmap.models.audit import record
+from statusmap.models.base import utcnow
 
 
 class IncidentError(ValueError):
     """Input that cannot become an incident; the message says why."""
+
+
+class StaleEditError(IncidentError):
+    """Someone else saved the incident after this editor opened it; nothing was changed."""
+
+
+def check_version(incident: Incident, expected_version: int) -> None:
+    """Refuse an edit made on an older version of the incident than the stored one."""
+    if incident.version != expected_version:
+        raise StaleEditError(
+            f"Incident {incident.id} was changed by someone else after you opened it "
+            f"(you had version {expected_version}, it is now at version {incident.version}). "
+            "Open it again to see their change, then make yours."
+        )
 
 
 @dataclass(frozen=True)
@@ -116,21 +131,68 @@ def _checked_area(
     )
 
 
+def edit_incident(
+    session: Session,
+    incident: Incident,
+    data: IncidentInput,
+    *,
+    expected_version: int,
+    actor: str,
+    limits: GeometryLimits | None = None,
+) -> Incident:
+    """Replace an incident's fields with an editor's version of them; refuse a stale editor."""
+    check_version(incident, expected_version)
+    check_incident_input(data)
+    area = _checked_area(data.area, incident.municipality, limits or GeometryLimits())
+    values = {
+        "kind": data.kind,
+        "status": data.status,
+        "area": area,
+        "title": dict(data.title),
+        "summary": dict(data.summary),
+        "advice": dict(data.advice),
+        "cause": dict(data.cause),
+        "starts_at": data.starts_at,
+        "expected_end": data.expected_end,
+        "resolved_at": data.resolved_at,
+    }
+    changed = sorted(key for key, value in values.items() if getattr(incident, key) != value)
+    for key in changed:
+        setattr(incident, key, values[key])
+    if changed:
+        incident.updated_at = utcnow()
+        session.flush()  # the version counter moves on, so later stale edits are refused too
+        record(
+            session,
+            actor=actor,
+            action="edit",
+            obj=incident,
+            municipality_id=incident.municipality_id,
+            changed=changed,
+            version=incident.version,
+        )
+    return incident
+
+
 def add_update(
     session: Session,
     incident: Incident,
     body: dict[str, str],
     *,
+    expected_version: int,
     actor: str,
     at: datetime | None = None,
 ) -> IncidentUpdate:
-    """Add a timeline entry to an incident, with an audit row."""
+    """Add a timeline entry to an incident, with an audit row; the incident's version moves on."""
+    check_version(incident, expected_version)
     if not (body.get("nb") or "").strip():
         raise IncidentError("An update needs a text in bokmål.")
     update = IncidentUpdate(incident=incident, status=incident.status, body=dict(body))
     if at is not None:
         update.created_at = at
     session.add(update)
+    # Feeds and caches key on version and updated_at: a new timeline entry changes what they show.
+    incident.updated_at = utcnow()
     session.flush()
     record(
         session,

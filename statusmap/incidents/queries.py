@@ -1,4 +1,4 @@
-"""Reads of incidents for the public page and the feeds."""
+"""Reads of incidents for the public page and the feeds, as of a moment."""
 
 from __future__ import annotations
 
@@ -16,8 +16,9 @@ from statusmap.models import IncidentStatus
 
 @dataclass(frozen=True)
 class PublicIncidents:
-    """What the public sees: active now, scheduled ahead, and recently resolved."""
+    """What the public sees at `now`: active, scheduled ahead, and recently resolved."""
 
+    now: datetime
     active: list[Incident]
     scheduled: list[Incident]
     resolved: list[Incident]
@@ -29,28 +30,39 @@ class PublicIncidents:
 
 
 def public_incidents(
-    session: Session, municipality_id: int, *, now: datetime, recent_days: int
+    session: Session,
+    municipality_id: int,
+    *,
+    now: datetime,
+    recent_days: int,
+    include_resolved: bool = True,
 ) -> PublicIncidents:
-    """Return the municipality's public incidents, drafts never included."""
+    """The municipality's public incidents at `now` (status_at), drafts never included.
+
+    A scheduled incident whose start has passed is active; resolved ones stay for recent_days.
+    """
     base = (
         select(Incident)
         .where(Incident.municipality_id == municipality_id)
         .options(selectinload(Incident.updates))
     )
-    active = session.scalars(
-        base.where(Incident.status == IncidentStatus.ACTIVE).order_by(
-            Incident.starts_at.desc(), Incident.id
-        )
-    ).all()
-    scheduled = session.scalars(
-        base.where(Incident.status == IncidentStatus.SCHEDULED).order_by(
-            Incident.starts_at, Incident.id
-        )
-    ).all()
-    resolved = session.scalars(
+    current = session.scalars(
         base.where(
-            Incident.status == IncidentStatus.RESOLVED,
-            Incident.resolved_at >= now - timedelta(days=recent_days),
-        ).order_by(Incident.resolved_at.desc(), Incident.id)
+            Incident.in_status_at((IncidentStatus.ACTIVE, IncidentStatus.SCHEDULED), now)
+        ).order_by(Incident.starts_at, Incident.id)
     ).all()
-    return PublicIncidents(list(active), list(scheduled), list(resolved))
+    active = [i for i in current if i.status_at(now) is IncidentStatus.ACTIVE]
+    active.sort(key=lambda i: i.id)
+    active.sort(key=lambda i: i.starts_at or now, reverse=True)  # the newest first
+    scheduled = [i for i in current if i.status_at(now) is IncidentStatus.SCHEDULED]
+    resolved: list[Incident] = []
+    if include_resolved:
+        resolved = list(
+            session.scalars(
+                base.where(
+                    Incident.status == IncidentStatus.RESOLVED,
+                    Incident.resolved_at >= now - timedelta(days=recent_days),
+                ).order_by(Incident.resolved_at.desc(), Incident.id)
+            )
+        )
+    return PublicIncidents(now, active, scheduled, resolved)

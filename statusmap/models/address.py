@@ -5,13 +5,11 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import ForeignKey
 from sqlalchemy import Index
 from sqlalchemy import String
 from sqlalchemy import UniqueConstraint
-from sqlalchemy import event
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 
@@ -60,11 +58,11 @@ class Address(Base):
         string_enum(VulnerableCategory, "vulnerable_category")
     )
     vulnerable_name: Mapped[str] = mapped_column(String(200), default="")
-    location: Mapped[BaseGeometry] = mapped_column(GeometryColumn("POINT"))
-    # Plain coordinates of the point: they feed SQLite's R*Tree index (migration 0002).
-    lon: Mapped[float]
-    lat: Mapped[float]
+    location: Mapped[BaseGeometry] = mapped_column(GeometryColumn("POINT", indexed=True))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Set when the address left the register (a complete re-import no longer has it): kept for
+    # history and links, but no longer counted, listed or notified.
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     @property
     def label(self) -> str:
@@ -73,10 +71,3 @@ class Address(Base):
         street = f"{self.street} {house}".strip()
         place = f"{self.postcode} {self.place}".strip()
         return f"{street}, {place}" if place else street
-
-
-@event.listens_for(Address.location, "set", propagate=True)
-def _keep_lon_lat(target: Address, value: BaseGeometry | None, _old: object, _init: object) -> None:
-    """Keep lon/lat in step with the point."""
-    if isinstance(value, Point):
-        target.lon, target.lat = value.x, value.y

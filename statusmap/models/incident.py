@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from datetime import datetime
 
 from shapely.geometry.base import BaseGeometry
+from sqlalchemy import ColumnElement
 from sqlalchemy import ForeignKey
 from sqlalchemy import Index
-from sqlalchemy import event
+from sqlalchemy import and_
+from sqlalchemy import false
+from sqlalchemy import not_
+from sqlalchemy import or_
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
@@ -60,12 +65,7 @@ class Incident(Base):
     municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id", ondelete="CASCADE"))
     kind: Mapped[IncidentKind] = mapped_column(string_enum(IncidentKind, "incident_kind"))
     status: Mapped[IncidentStatus] = mapped_column(string_enum(IncidentStatus, "incident_status"))
-    area: Mapped[BaseGeometry | None] = mapped_column(GeometryColumn("MULTIPOLYGON"))
-    # Bounding box of the area: it feeds SQLite's R*Tree index (migration 0002).
-    bbox_min_lon: Mapped[float | None]
-    bbox_min_lat: Mapped[float | None]
-    bbox_max_lon: Mapped[float | None]
-    bbox_max_lat: Mapped[float | None]
+    area: Mapped[BaseGeometry | None] = mapped_column(GeometryColumn("MULTIPOLYGON", indexed=True))
     title: Mapped[dict[str, str]] = mapped_column(LocalizedJSON, default=dict)
     summary: Mapped[dict[str, str]] = mapped_column(LocalizedJSON, default=dict)
     advice: Mapped[dict[str, str]] = mapped_column(LocalizedJSON, default=dict)
@@ -87,12 +87,39 @@ class Incident(Base):
 
     __mapper_args__ = {"version_id_col": version}
 
+    def status_at(self, now: datetime) -> IncidentStatus:
+        """The status the public sees at a moment: a scheduled incident is active once it starts."""
+        if self.status is IncidentStatus.SCHEDULED and _started(self.starts_at, now):
+            return IncidentStatus.ACTIVE
+        return self.status
+
+    @classmethod
+    def in_status_at(cls, statuses: Iterable[IncidentStatus], now: datetime) -> ColumnElement[bool]:
+        """SQL condition: the incident's status at `now` (see status_at) is one of statuses."""
+        wanted = set(statuses)
+        started = and_(cls.starts_at.is_not(None), cls.starts_at <= now)
+        clauses: list[ColumnElement[bool]] = [
+            cls.status == status
+            for status in wanted
+            if status not in (IncidentStatus.ACTIVE, IncidentStatus.SCHEDULED)
+        ]
+        if IncidentStatus.ACTIVE in wanted:
+            clauses.append(cls.status == IncidentStatus.ACTIVE)
+            clauses.append(and_(cls.status == IncidentStatus.SCHEDULED, started))
+        if IncidentStatus.SCHEDULED in wanted:
+            clauses.append(and_(cls.status == IncidentStatus.SCHEDULED, not_(started)))
+        return or_(false(), *clauses)
+
     def text(self, field: str, language: str) -> str:
         """Return title, summary, advice or cause in the given language (bokmål fallback)."""
         if field not in ("title", "summary", "advice", "cause"):
             raise ValueError(f"unknown text field {field!r}")
         texts: dict[str, str] = getattr(self, field)
         return localized(texts, language)
+
+
+def _started(starts_at: datetime | None, now: datetime) -> bool:
+    return starts_at is not None and starts_at <= now
 
 
 class IncidentUpdate(Base):
@@ -116,15 +143,3 @@ class IncidentUpdate(Base):
     def body_in(self, language: str) -> str:
         """Return the update's text in the given language."""
         return localized(self.body, language)
-
-
-@event.listens_for(Incident.area, "set", propagate=True)
-def _keep_bbox(target: Incident, value: BaseGeometry | None, _old: object, _init: object) -> None:
-    """Keep the bounding-box columns in step with the area."""
-    if value is None or value.is_empty:
-        target.bbox_min_lon = target.bbox_min_lat = None
-        target.bbox_max_lon = target.bbox_max_lat = None
-        return
-    (target.bbox_min_lon, target.bbox_min_lat, target.bbox_max_lon, target.bbox_max_lat) = (
-        value.bounds
-    )

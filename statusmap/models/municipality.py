@@ -35,7 +35,7 @@ class Municipality(Base):
     slug: Mapped[str] = mapped_column(String(60), unique=True)
     kommunenummer: Mapped[str] = mapped_column(String(4), unique=True)
     name: Mapped[dict[str, str]] = mapped_column(LocalizedJSON)
-    boundary: Mapped[BaseGeometry] = mapped_column(GeometryColumn("MULTIPOLYGON"))
+    boundary: Mapped[BaseGeometry] = mapped_column(GeometryColumn("MULTIPOLYGON", indexed=True))
     utm_epsg: Mapped[int]
     department: Mapped[dict[str, str]] = mapped_column(LocalizedJSON)
     contact_phone: Mapped[str] = mapped_column(String(40), default="")

@@ -7,8 +7,8 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from statusmap.gis.queries import AddressCount
-from statusmap.gis.queries import count_addresses_in_area
+from statusmap.gis.queries.addresses import AddressCount
+from statusmap.gis.queries.addresses import count_addresses_in_area
 from statusmap.incidents.queries import PublicIncidents
 from statusmap.incidents.queries import public_incidents
 from statusmap.maps.parts import MapAssets
@@ -52,7 +52,7 @@ def build_public_page(
         if i.area is not None
     }
     zones = [
-        _zone(i, language, kind_label, status_label)
+        _zone(i, now, language, kind_label, status_label)
         for i in incidents.current
         if i.area is not None
     ]
@@ -67,15 +67,20 @@ def build_public_page(
 
 
 def _zone(
-    incident: Incident, language: str, kind_label: dict[str, str], status_label: dict[str, str]
+    incident: Incident,
+    now: datetime,
+    language: str,
+    kind_label: dict[str, str],
+    status_label: dict[str, str],
 ) -> MapZone:
     assert incident.area is not None
+    status = incident.status_at(now)
     return MapZone(
         incident_id=incident.id,
         kind=incident.kind,
         area=incident.area,
         label=kind_label[incident.kind.value],
         title=incident.text("title", language),
-        status_label=status_label[incident.status.value],
-        scheduled=incident.status is IncidentStatus.SCHEDULED,
+        status_label=status_label[status.value],
+        scheduled=status is IncidentStatus.SCHEDULED,
     )

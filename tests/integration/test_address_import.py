@@ -30,9 +30,8 @@ def test_real_kartverket_rows_are_imported_and_reprojected(session) -> None:
     address = session.scalar(select(Address).where(Address.source_id == "219136687"))
     assert address.label == "Tyrihansveien 38, 4638 KRISTIANSAND S"
     # Nord 6466460.67 / Øst 92406.38 in EPSG:25833 (far west of zone 33) is 8.0678 E, 58.1506 N.
-    assert address.lon == pytest.approx(8.06778, abs=0.0001)
-    assert address.lat == pytest.approx(58.15059, abs=0.0001)
-    assert address.location.x == address.lon
+    assert address.location.x == pytest.approx(8.06778, abs=0.0001)
+    assert address.location.y == pytest.approx(58.15059, abs=0.0001)
 
 
 def test_reimport_updates_rather_than_duplicates(session, tmp_path: Path) -> None:
@@ -72,8 +71,13 @@ def test_rows_that_cannot_be_used_are_rejected_with_reasons(session, tmp_path: P
     }
 
 
+def _postcode(session, source_id: str = "219136687") -> str:
+    return session.scalar(select(Address.postcode).where(Address.source_id == source_id))
+
+
 def test_malformed_csv_changes_nothing(session, tmp_path: Path) -> None:
     kristiansand = make_municipality(session)
+    import_addresses(session, kristiansand, SAMPLE, actor="test")
     comma = tmp_path / "comma.csv"
     comma.write_text(SAMPLE.read_text(encoding="utf-8").replace(";", ","), encoding="utf-8")
     with pytest.raises(AddressFileError, match="semicolon-separated"):
@@ -86,7 +90,8 @@ def test_malformed_csv_changes_nothing(session, tmp_path: Path) -> None:
     header_only.write_text(SAMPLE.read_text(encoding="utf-8").splitlines()[0] + "\n")
     with pytest.raises(AddressFileError, match="holds no address rows"):
         import_addresses(session, kristiansand, header_only, actor="test")
-    assert _count(session, kristiansand) == 0
+    assert _count(session, kristiansand) == 47
+    assert _postcode(session) == "4638"
 
 
 def test_rows_of_other_municipalities_are_skipped_and_counted(session, tmp_path: Path) -> None:
@@ -193,7 +198,7 @@ def test_dwellings_are_unknown_unless_the_file_says(session) -> None:
         )
         == 0
     )
-    from statusmap.gis.queries import count_addresses_in_area
+    from statusmap.gis.queries.addresses import count_addresses_in_area
     from tests.factories import KRISTIANSAND_BOX
 
     count = count_addresses_in_area(session, kristiansand.id, KRISTIANSAND_BOX)
@@ -218,12 +223,103 @@ def test_numbers_must_be_whole_and_fit(session, tmp_path: Path) -> None:
 
 
 def test_a_row_with_a_stray_separator_fails_the_file(session, tmp_path: Path) -> None:
-    """An unquoted ';' would shift columns; anywhere in the file it stops the import."""
+    """An unquoted ';' would shift columns; anywhere in the file it stops the whole import.
+
+    The file is read in chunks (as a national file is): the good changes in the chunks before
+    the bad row must not be stored either.
+    """
+    import statusmap.addresses.reader as reader
+
     kristiansand = make_municipality(session)
-    rows = _rows()
-    for position in (0, 5):
-        shifted = list(rows[:10])
-        shifted[position] = shifted[position].replace(";KRISTIANSAND S;", ";KRISTIANSAND;S;")
-        with pytest.raises(AddressFileError, match="semicolon-separated"):
+    import_addresses(session, kristiansand, SAMPLE, actor="test")
+    changed = [row.replace(";4638;KRISTIANSAND S;", ";4639;KRS;") for row in _rows()]
+    for position in (0, 35):
+        shifted = list(changed)
+        shifted[position] = _rows()[position].replace(";KRISTIANSAND S;", ";KRISTIANSAND;S;")
+        with (
+            pytest.MonkeyPatch.context() as patch,
+            pytest.raises(AddressFileError, match="semicolon-separated"),
+        ):
+            patch.setattr(reader, "CHUNK_ROWS", 10)
             import_addresses(session, kristiansand, _write(tmp_path, shifted), actor="test")
-    assert _count(session, kristiansand) == 0
+    assert _count(session, kristiansand) == 47
+    assert _postcode(session) == "4638", "rows before the bad one were not stored"
+
+
+def _csv(tmp_path: Path, frame, name: str) -> Path:
+    path = tmp_path / name
+    frame.to_csv(path, sep=";", index=False)
+    return path
+
+
+def _sample_frame():
+    import pandas as pd
+
+    return pd.read_csv(SAMPLE, sep=";", dtype=str, keep_default_na=False)
+
+
+def test_reimport_changes_only_what_the_file_says(session, tmp_path: Path) -> None:
+    """A file without the optional columns leaves dwellings, postcode and place as they were."""
+    kristiansand = make_municipality(session)
+    full = _sample_frame()
+    full["bruksenheter"] = "3"
+    import_addresses(session, kristiansand, _csv(tmp_path, full, "full.csv"), actor="test")
+    lean = _sample_frame().drop(columns=["postnummer", "poststed"])
+    lean["adressenavn"] = lean["adressenavn"].str.replace("Tyrihansveien", "Tyrihansvegen")
+    summary = import_addresses(
+        session, kristiansand, _csv(tmp_path, lean, "lean.csv"), actor="test"
+    )
+    assert summary.updated == 47
+    address = session.scalar(select(Address).where(Address.source_id == "219136687"))
+    assert address.street == "Tyrihansvegen", "what the file says is updated"
+    assert (address.dwellings, address.postcode, address.place) == (3, "4638", "KRISTIANSAND S")
+
+
+def test_a_complete_file_retires_addresses_it_no_longer_has(session, tmp_path: Path) -> None:
+    from statusmap.gis.queries.addresses import count_addresses_in_area
+    from tests.factories import KRISTIANSAND_BOX
+
+    kristiansand = make_municipality(session)
+    import_addresses(session, kristiansand, SAMPLE, actor="test")
+    fewer = _csv(tmp_path, _sample_frame().iloc[:40], "fewer.csv")
+    partial = import_addresses(session, kristiansand, fewer, actor="test")
+    assert partial.retired == 0, "a file is partial unless the caller says it is complete"
+    complete = import_addresses(session, kristiansand, fewer, actor="test", retire_missing=True)
+    assert (complete.updated, complete.retired) == (40, 7)
+    assert count_addresses_in_area(session, kristiansand.id, KRISTIANSAND_BOX).addresses == 40
+    assert _count(session, kristiansand) == 47, "retired addresses are kept for history"
+    again = import_addresses(session, kristiansand, SAMPLE, actor="test", retire_missing=True)
+    assert (again.updated, again.retired) == (47, 0)
+    assert count_addresses_in_area(session, kristiansand.id, KRISTIANSAND_BOX).addresses == 47
+
+
+def test_a_complete_file_without_a_usable_row_retires_nothing(session, tmp_path: Path) -> None:
+    kristiansand = make_municipality(session)
+    import_addresses(session, kristiansand, SAMPLE, actor="test")
+    broken = _sample_frame()
+    broken["EPSG-kode"] = "9999"
+    path = _csv(tmp_path, broken, "broken.csv")
+    with pytest.raises(AddressFileError, match="refusing to retire"):
+        import_addresses(session, kristiansand, path, actor="test", retire_missing=True)
+    retired = select(func.count(Address.id)).where(Address.retired_at.is_not(None))
+    assert session.scalar(retired) == 0
+
+
+def test_heights_in_a_vector_file_are_dropped_and_said(session, tmp_path: Path) -> None:
+    import geopandas as gpd
+
+    table = _sample_frame()
+    frame = gpd.GeoDataFrame(
+        table[["lokalid", "kommunenummer", "adressenavn", "nummer", "bokstav"]],
+        geometry=gpd.points_from_xy(
+            table["Øst"].astype(float), table["Nord"].astype(float), [120.5] * len(table)
+        ),
+        crs=25833,
+    )
+    frame.to_file(tmp_path / "z.geojson")
+    kristiansand = make_municipality(session)
+    summary = import_addresses(session, kristiansand, tmp_path / "z.geojson", actor="test")
+    assert summary.imported == 47
+    assert any("Z coordinates" in note for note in summary.notes)
+    address = session.scalar(select(Address).where(Address.source_id == "219136687"))
+    assert not address.location.has_z

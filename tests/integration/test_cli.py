@@ -38,19 +38,62 @@ def test_import_addresses_prints_a_summary(app, session) -> None:
     assert _addresses(session, "kristiansand") == 47
 
 
+def _postcodes(session) -> list[tuple[str, str]]:
+    rows = session.execute(
+        select(Address.source_id, Address.postcode)
+        .join(Municipality)
+        .where(Municipality.slug == "kristiansand")
+        .order_by(Address.source_id)
+    )
+    return [tuple(row) for row in rows]
+
+
+def _import(app, path: Path, *options: str):
+    return app.test_cli_runner().invoke(
+        args=["import-addresses", str(path), "--municipality", "kristiansand", *options]
+    )
+
+
 def test_import_of_a_malformed_file_says_why_and_changes_nothing(
-    app, session, tmp_path: Path
+    app, session, tmp_path: Path, monkeypatch
 ) -> None:
+    import statusmap.addresses.reader as reader
+
     make_municipality(session)
     session.commit()
+    assert _import(app, SAMPLE).exit_code == 0
+    before = _postcodes(session)
     bad = tmp_path / "bad.csv"
     bad.write_text("lokalid,adressenavn\n1,Storgata\n", encoding="utf-8")
-    result = app.test_cli_runner().invoke(
-        args=["import-addresses", str(bad), "--municipality", "kristiansand"]
-    )
+    result = _import(app, bad)
     assert result.exit_code == 1
     assert "lacks the column(s)" in result.output and "Nothing was imported" in result.output
-    assert _addresses(session, "kristiansand") == 0
+    # A file that goes wrong only near its end, after good rows with changes in earlier chunks.
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines()
+    changed = [lines[0]] + [
+        line.replace(";4638;KRISTIANSAND S;", ";4639;KRS;") for line in lines[1:]
+    ]
+    changed[-1] = changed[-1].replace(";KRS;", ";K;RS;")
+    late = tmp_path / "late.csv"
+    late.write_text("\n".join(changed) + "\n", encoding="utf-8")
+    monkeypatch.setattr(reader, "CHUNK_ROWS", 10)
+    result = _import(app, late)
+    assert result.exit_code == 1 and "Nothing was imported" in result.output
+    assert _addresses(session, "kristiansand") == 47
+    assert _postcodes(session) == before
+
+
+def test_import_of_a_complete_file_reports_retired_addresses(app, session, tmp_path: Path) -> None:
+    make_municipality(session)
+    session.commit()
+    assert _import(app, SAMPLE).exit_code == 0
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines()
+    fewer = tmp_path / "fewer.csv"
+    fewer.write_text("\n".join(lines[:41]) + "\n", encoding="utf-8")
+    result = _import(app, fewer, "--retire-missing")
+    assert result.exit_code == 0, result.output
+    assert "Retired (no longer in the file): 7" in result.output
+    assert "Retired" not in _import(app, fewer).output, "only said when asked for"
 
 
 def test_unknown_municipality(app) -> None:

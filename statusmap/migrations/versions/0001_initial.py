@@ -9,10 +9,26 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
+from geoalchemy2 import Geometry
 
-from statusmap.gis.storage import GeometryColumn
-from statusmap.models.base import NAMING_CONVENTION
-from statusmap.models.base import UTCDateTime
+# Frozen here, not imported from the live models: this revision's schema must not change when
+# the code does. Constraint names as the models' naming convention gave them on 2026-11-28.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+# Timestamps: timestamptz on PostgreSQL, DATETIME (UTC) on SQLite.
+UTC_DATETIME = sa.DateTime(timezone=True)
+
+
+def _geometry(geometry_type: str) -> sa.types.TypeEngine[bytes]:
+    """The stored form of a geometry column: PostGIS geometry in EPSG:4326, or WKB in a BLOB."""
+    postgis = Geometry(geometry_type, srid=4326, spatial_index=False)
+    return sa.LargeBinary().with_variant(postgis, "postgresql")
+
 
 revision = "0001"
 down_revision = None
@@ -46,7 +62,7 @@ def _schema() -> sa.MetaData:
         sa.Column("slug", sa.String(60), nullable=False, unique=True),
         sa.Column("kommunenummer", sa.String(4), nullable=False, unique=True),
         sa.Column("name", sa.JSON, nullable=False),
-        sa.Column("boundary", GeometryColumn("MULTIPOLYGON"), nullable=False),
+        sa.Column("boundary", _geometry("MULTIPOLYGON"), nullable=False),
         sa.Column("utm_epsg", sa.Integer, nullable=False),
         sa.Column("department", sa.JSON, nullable=False),
         sa.Column("contact_phone", sa.String(40), nullable=False),
@@ -54,7 +70,7 @@ def _schema() -> sa.MetaData:
         sa.Column("contact_url", sa.String(500), nullable=False),
         sa.Column("public_url", sa.String(500), nullable=False),
         sa.Column("is_demo", sa.Boolean, nullable=False),
-        sa.Column("created_at", UTCDateTime, nullable=False),
+        sa.Column("created_at", UTC_DATETIME, nullable=False),
         sa.CheckConstraint("length(kommunenummer) = 4", name="kommunenummer_four_digits"),
         sa.CheckConstraint("utm_epsg IN (25832, 25833, 25835)", name="utm_epsg_norwegian"),
     )
@@ -70,7 +86,7 @@ def _schema() -> sa.MetaData:
         ),
         sa.Column("kind", _enum(KINDS, "incident_kind"), nullable=False),
         sa.Column("status", _enum(STATUSES, "incident_status"), nullable=False),
-        sa.Column("area", GeometryColumn("MULTIPOLYGON"), nullable=True),
+        sa.Column("area", _geometry("MULTIPOLYGON"), nullable=True),
         sa.Column("bbox_min_lon", sa.Double, nullable=True),
         sa.Column("bbox_min_lat", sa.Double, nullable=True),
         sa.Column("bbox_max_lon", sa.Double, nullable=True),
@@ -79,11 +95,11 @@ def _schema() -> sa.MetaData:
         sa.Column("summary", sa.JSON, nullable=False),
         sa.Column("advice", sa.JSON, nullable=False),
         sa.Column("cause", sa.JSON, nullable=False),
-        sa.Column("starts_at", UTCDateTime, nullable=True),
-        sa.Column("expected_end", UTCDateTime, nullable=True),
-        sa.Column("resolved_at", UTCDateTime, nullable=True),
-        sa.Column("created_at", UTCDateTime, nullable=False),
-        sa.Column("updated_at", UTCDateTime, nullable=False),
+        sa.Column("starts_at", UTC_DATETIME, nullable=True),
+        sa.Column("expected_end", UTC_DATETIME, nullable=True),
+        sa.Column("resolved_at", UTC_DATETIME, nullable=True),
+        sa.Column("created_at", UTC_DATETIME, nullable=False),
+        sa.Column("updated_at", UTC_DATETIME, nullable=False),
         sa.Column("version", sa.Integer, nullable=False),
         sa.Index("ix_incident_municipality_status", "municipality_id", "status"),
         sa.Index(
@@ -103,7 +119,7 @@ def _schema() -> sa.MetaData:
         ),
         sa.Column("status", _enum(STATUSES, "incident_update_status"), nullable=False),
         sa.Column("body", sa.JSON, nullable=False),
-        sa.Column("created_at", UTCDateTime, nullable=False),
+        sa.Column("created_at", UTC_DATETIME, nullable=False),
     )
     sa.Table(
         "address",
@@ -124,10 +140,10 @@ def _schema() -> sa.MetaData:
         sa.Column("dwellings", sa.Integer, nullable=True),
         sa.Column("vulnerable_category", _enum(VULNERABLE, "vulnerable_category"), nullable=True),
         sa.Column("vulnerable_name", sa.String(200), nullable=False),
-        sa.Column("location", GeometryColumn("POINT"), nullable=False),
+        sa.Column("location", _geometry("POINT"), nullable=False),
         sa.Column("lon", sa.Double, nullable=False),
         sa.Column("lat", sa.Double, nullable=False),
-        sa.Column("updated_at", UTCDateTime, nullable=False),
+        sa.Column("updated_at", UTC_DATETIME, nullable=False),
         sa.UniqueConstraint("municipality_id", "source_id", name="uq_address_source"),
         sa.Index("ix_address_lon_lat", "lon", "lat"),
         sa.Index("ix_address_street", "municipality_id", "street", "number"),
@@ -143,7 +159,7 @@ def _schema() -> sa.MetaData:
             nullable=True,
             index=True,
         ),
-        sa.Column("at", UTCDateTime, nullable=False, index=True),
+        sa.Column("at", UTC_DATETIME, nullable=False, index=True),
         sa.Column("actor", sa.String(200), nullable=False),
         sa.Column("action", sa.String(60), nullable=False),
         sa.Column("object_type", sa.String(60), nullable=False),

@@ -1,0 +1,96 @@
+"""Spatial queries on addresses: which addresses an area holds, listed or counted.
+
+Retired addresses (no longer in the register) are kept for history but never listed or counted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from shapely.geometry import box
+from shapely.geometry.base import BaseGeometry
+from sqlalchemy import ColumnElement
+from sqlalchemy import func
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from statusmap.gis.queries.spatial import BBox
+from statusmap.gis.queries.spatial import Predicate
+from statusmap.gis.queries.spatial import matching
+from statusmap.gis.queries.spatial import matching_rows
+from statusmap.gis.queries.spatial import postgis
+from statusmap.gis.queries.spatial import postgis_condition
+from statusmap.models import Address
+
+CHUNK = 5000  # ids per IN (...) list: stays under both backends' bound-parameter limits
+
+
+@dataclass(frozen=True)
+class AddressCount:
+    """How many addresses, dwellings and vulnerable subscribers an area holds."""
+
+    addresses: int
+    dwellings: int  # summed over the addresses whose dwelling count is known
+    vulnerable: int
+    unknown_dwellings: int = 0  # addresses whose dwelling count is unknown
+
+    @property
+    def dwellings_known(self) -> bool:
+        """Whether the dwelling total covers every address."""
+        return self.unknown_dwellings == 0
+
+
+def _current(municipality_id: int) -> tuple[ColumnElement[bool], ...]:
+    return Address.municipality_id == municipality_id, Address.retired_at.is_(None)
+
+
+def address_ids_in_area(session: Session, municipality_id: int, area: BaseGeometry) -> list[int]:
+    """Ids of the municipality's current addresses covered by area."""
+    query = select(Address.id).where(*_current(municipality_id))
+    return matching(session, query, Address.location, Predicate.COVERED_BY, area)
+
+
+def addresses_in_area(session: Session, municipality_id: int, area: BaseGeometry) -> list[Address]:
+    """List the municipality's current addresses inside an area, by street, number and letter."""
+    ids = address_ids_in_area(session, municipality_id, area)
+    addresses: list[Address] = []
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        addresses.extend(session.scalars(select(Address).where(Address.id.in_(chunk))))
+    return sorted(addresses, key=lambda a: (a.street, a.number or 0, a.letter, a.id))
+
+
+def count_addresses_in_area(
+    session: Session, municipality_id: int, area: BaseGeometry
+) -> AddressCount:
+    """Count current addresses, dwellings and vulnerable subscribers inside an area."""
+    if postgis(session):
+        row = session.execute(
+            select(
+                func.count(Address.id),
+                func.coalesce(func.sum(Address.dwellings), 0),
+                func.count(Address.vulnerable_category),
+                func.count(Address.dwellings),
+            ).where(
+                *_current(municipality_id),
+                postgis_condition(Address.location, Predicate.COVERED_BY, area),
+            )
+        ).one()
+        total, dwellings, vulnerable, known = (int(value) for value in row)
+        return AddressCount(total, dwellings, vulnerable, unknown_dwellings=total - known)
+    query = select(Address.dwellings, Address.vulnerable_category).where(*_current(municipality_id))
+    rows = matching_rows(session, query, Address.location, Predicate.COVERED_BY, area)
+    return AddressCount(
+        addresses=len(rows),
+        dwellings=sum(int(row[0]) for row in rows if row[0] is not None),
+        vulnerable=sum(1 for row in rows if row[1] is not None),
+        unknown_dwellings=sum(1 for row in rows if row[0] is None),
+    )
+
+
+def addresses_in_bbox(
+    session: Session, municipality_id: int, bbox: BBox, limit: int = 1000
+) -> list[Address]:
+    """Return up to limit of the municipality's current addresses inside a bbox (edges included)."""
+    query = select(Address).where(*_current(municipality_id)).order_by(Address.id)
+    return matching(session, query, Address.location, Predicate.COVERED_BY, box(*bbox), limit=limit)

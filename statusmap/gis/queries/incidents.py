@@ -1,0 +1,58 @@
+"""Spatial queries on incidents: which incidents cover a point or meet a box, as of a moment.
+
+Statuses are the ones the public sees at `now` (Incident.status_at): a scheduled incident counts
+as active once its start has passed, whether or not anyone has touched it since.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from shapely.geometry import Point
+from shapely.geometry import box
+from sqlalchemy import Select
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from statusmap.gis.queries.spatial import BBox
+from statusmap.gis.queries.spatial import Predicate
+from statusmap.gis.queries.spatial import matching
+from statusmap.models import Incident
+from statusmap.models import IncidentStatus
+
+
+def _incidents(
+    municipality_id: int, statuses: Sequence[IncidentStatus], now: datetime
+) -> Select[Incident]:
+    return (
+        select(Incident)
+        .where(Incident.municipality_id == municipality_id, Incident.in_status_at(statuses, now))
+        .order_by(Incident.starts_at, Incident.id)
+    )
+
+
+def incidents_covering_point(
+    session: Session,
+    municipality_id: int,
+    point: Point,
+    *,
+    now: datetime,
+    statuses: Sequence[IncidentStatus] = (IncidentStatus.ACTIVE,),
+) -> list[Incident]:
+    """The municipality's incidents (default: active at `now`) whose area covers a point."""
+    query = _incidents(municipality_id, statuses, now)
+    return matching(session, query, Incident.area, Predicate.COVERS, point)
+
+
+def incidents_in_bbox(
+    session: Session,
+    municipality_id: int,
+    bbox: BBox,
+    statuses: Sequence[IncidentStatus],
+    *,
+    now: datetime,
+) -> list[Incident]:
+    """The municipality's incidents in the given statuses at `now` whose area meets a bbox."""
+    query = _incidents(municipality_id, statuses, now)
+    return matching(session, query, Incident.area, Predicate.INTERSECTS, box(*bbox))
