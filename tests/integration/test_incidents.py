@@ -14,6 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from statusmap.gis.validation import GeometryError
 from statusmap.incidents.operations import IncidentError
 from statusmap.incidents.operations import IncidentInput
+from statusmap.incidents.operations import add_update
 from statusmap.incidents.operations import create_incident
 from statusmap.models import AuditEvent
 from statusmap.models import Incident
@@ -104,3 +105,76 @@ def test_a_stale_editor_cannot_silently_overwrite(app, session) -> None:
     with pytest.raises(StaleDataError):
         session.flush()
     other.close()
+
+
+def _edit(incident, **changes) -> IncidentInput:
+    values = {
+        "kind": incident.kind,
+        "status": incident.status,
+        "area": incident.area,
+        "title": dict(incident.title),
+        "starts_at": incident.starts_at,
+        "expected_end": incident.expected_end,
+    }
+    values.update(changes)
+    return IncidentInput(**values)
+
+
+def test_an_editor_who_opened_an_older_version_is_refused(session) -> None:
+    """Editor A opened version 1; B saved since. A's submit (saying version 1) changes nothing."""
+    from statusmap.incidents.operations import StaleEditError
+    from statusmap.incidents.operations import edit_incident
+
+    town = make_municipality(session)
+    incident = make_incident(session, town, box(8.08, 58.13, 8.09, 58.14))
+    opened_by_a = incident.version
+    edit_incident(
+        session, incident, _edit(incident, title={"nb": "B sin"}), expected_version=1, actor="b"
+    )
+    assert incident.version == opened_by_a + 1
+    with pytest.raises(StaleEditError, match="changed by someone else"):
+        edit_incident(
+            session,
+            incident,
+            _edit(incident, title={"nb": "A sin"}),
+            expected_version=opened_by_a,
+            actor="a",
+        )
+    session.expire_all()
+    assert incident.text("title", "nb") == "B sin"
+    with pytest.raises(StaleEditError):
+        add_update(session, incident, {"nb": "A skriver"}, expected_version=opened_by_a, actor="a")
+    assert incident.updates == []
+
+
+def test_an_update_moves_the_version_and_the_time_on(session) -> None:
+    """Feeds and caches key on version and updated_at: a timeline entry must change both."""
+    town = make_municipality(session)
+    incident = make_incident(session, town, box(8.08, 58.13, 8.09, 58.14))
+    version, updated = incident.version, incident.updated_at
+    add_update(session, incident, {"nb": "Vi graver."}, expected_version=version, actor="test")
+    assert incident.version == version + 1
+    assert incident.updated_at > updated
+    events = session.scalars(select(AuditEvent.action).where(AuditEvent.actor == "test")).all()
+    assert "add_update" in events
+
+
+def test_an_edit_is_validated_and_audited(session) -> None:
+    from statusmap.incidents.operations import edit_incident
+
+    town = make_municipality(session)
+    incident = make_incident(session, town, box(8.08, 58.13, 8.09, 58.14))
+    with pytest.raises(GeometryError, match="outside the municipality"):
+        edit_incident(
+            session,
+            incident,
+            _edit(incident, area=box(10.7, 59.9, 10.8, 59.95)),
+            expected_version=incident.version,
+            actor="test",
+        )
+    later = utcnow() + timedelta(hours=5)
+    edit_incident(
+        session, incident, _edit(incident, expected_end=later), expected_version=1, actor="ed"
+    )
+    event = session.scalars(select(AuditEvent).where(AuditEvent.actor == "ed")).one()
+    assert (event.action, event.details["changed"]) == ("edit", ["expected_end"])
