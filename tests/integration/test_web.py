@@ -107,3 +107,62 @@ def test_aliases_only_lead_to_offered_languages(database_url: str) -> None:
         assert '<html lang="nb">' in html
     finally:
         get_db(app).engine.dispose()
+
+
+LANGUAGE_HEADERS = {"Accept-Language", "Cookie"}
+
+
+def test_api_responses_are_cached_only_when_cacheable(client) -> None:
+    ok = client.get("/api/v1/demo/incidents.geojson")
+    assert ok.status_code == 200 and ok.headers["Cache-Control"] == "public, max-age=60"
+    assert client.head("/api/v1/demo/incidents.geojson").headers["Cache-Control"] == (
+        "public, max-age=60"
+    )
+    for failed in (
+        client.get("/api/v1/atlantis/incidents.geojson"),  # 404
+        client.get("/api/v1/demo/incidents/at?lon=x"),  # 400
+        client.post("/api/v1/demo/incidents.geojson"),  # 405
+    ):
+        assert failed.status_code >= 400 and failed.headers.get("Cache-Control") == "no-store"
+
+
+def test_responses_that_set_a_cookie_are_not_stored(app) -> None:
+    for url in ("/demo/?lang=en", "/api/v1/demo/incidents.geojson?lang=en"):
+        client = app.test_client()  # without the cookie
+        response = client.get(url)
+        assert "statusmap_lang=en" in response.headers["Set-Cookie"]
+        assert response.headers.get("Cache-Control") == "no-store", url
+    # The cookie is now remembered: the same URL sets nothing and may be shared again.
+    again = client.get("/api/v1/demo/incidents.geojson?lang=en")
+    assert "Set-Cookie" not in again.headers
+    assert again.headers["Cache-Control"] == "public, max-age=60"
+
+
+def test_vary_names_only_what_chose_the_language(client) -> None:
+    chosen_by_browser = client.get("/api/v1/demo/incidents.geojson")
+    assert set(chosen_by_browser.vary) >= LANGUAGE_HEADERS
+    client.set_cookie("statusmap_lang", "nn")
+    chosen_by_cookie = client.get("/demo/")
+    assert '<html lang="nn">' in chosen_by_cookie.get_data(as_text=True)
+    assert set(chosen_by_cookie.vary) >= LANGUAGE_HEADERS
+    for fixed_by_url in ("/demo/?lang=nn", "/api/v1/demo/incidents.geojson?lang=nn"):
+        assert not LANGUAGE_HEADERS & set(client.get(fixed_by_url).vary), fixed_by_url
+
+
+def test_no_language_vary_where_the_language_plays_no_part(client) -> None:
+    # Every language's names at once, and files that never change with the language.
+    varying = []
+    for url in ("/api/v1/municipalities", "/static/css/statusmap.css"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        if LANGUAGE_HEADERS & set(response.vary):
+            varying.append(url)
+        response.close()
+    assert varying == []
+
+
+def test_an_html_error_page_follows_the_language_but_is_not_stored(client) -> None:
+    response = client.get("/atlantis/", headers={"Accept-Language": "en"})
+    assert response.status_code == 404 and '<html lang="en">' in response.get_data(as_text=True)
+    assert set(response.vary) >= LANGUAGE_HEADERS
+    assert response.headers.get("Cache-Control") == "no-store"
