@@ -73,18 +73,30 @@ def test_demo_never_takes_over_a_real_municipality(app, session) -> None:
         load_demo(session, now=utcnow())
 
 
-def test_forwarded_host_and_prefix_cannot_rewrite_links(database_url: str) -> None:
-    with rolled_back_app(database_url) as app:
-        app.config["PUBLIC_BASE_URL"] = "https://vann.example.no"
-        from statusmap import web
+def _demo_page_link(client, headers: dict[str, str]) -> str:  # type: ignore[no-untyped-def]
+    body = client.get("/api/v1/municipalities", headers=headers).get_json()
+    return next(m for m in body["municipalities"] if m["slug"] == "demo")["links"]["page"]
 
-        app.wsgi_app = web.ProxyFix(app.wsgi_app, x_for=1, x_proto=1)  # as PROXY_COUNT=1 does
+
+def test_forwarded_host_and_prefix_cannot_rewrite_links(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The app's own middleware, as a deployment behind one proxy configures it.
+    monkeypatch.setenv("STATUSMAP_PROXY_COUNT", "1")
+    forged = {
+        "X-Forwarded-Proto": "https",
+        "X-Forwarded-Host": "evil.example",
+        "X-Forwarded-Prefix": "/evil.example",
+    }
+    with rolled_back_app(database_url) as app:
+        assert app.config["PROXY_COUNT"] == 1
         client = app.test_client()
-        headers = {"X-Forwarded-Prefix": ".evil.example", "X-Forwarded-Host": "evil.example"}
-        body = client.get("/api/v1/municipalities", headers=headers).get_json()
-        demo = next(m for m in body["municipalities"] if m["slug"] == "demo")
-        assert demo["links"]["page"] == "https://vann.example.no/demo/"
-        page = client.get("/demo/", headers=headers)
+        # Without a base URL links follow the request: the proxy's scheme is trusted,
+        # the host and mount point come from the request itself.
+        assert _demo_page_link(client, forged) == "https://localhost/demo/"
+        app.config["PUBLIC_BASE_URL"] = "https://vann.example.no"
+        assert _demo_page_link(client, forged) == "https://vann.example.no/demo/"
+        page = client.get("/demo/", headers=forged)
         assert page.status_code == 200 and "evil.example" not in page.get_data(as_text=True)
 
 
