@@ -7,6 +7,7 @@ import secrets
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask
 
@@ -74,13 +75,7 @@ def validate_config(config: Any) -> None:
         raise ConfigError(
             f"STATUSMAP_DATABASE_URL must be sqlite:///... or postgresql://..., got {url!r}"
         )
-    tiles = config["TILE_URL_TEMPLATE"]
-    if tiles and not (tiles.startswith(("https://", "http://", "/")) and "{z}" in tiles):
-        raise ConfigError(
-            "STATUSMAP_TILE_URL_TEMPLATE must be an http(s) URL containing {z}/{x}/{y}"
-        )
-    if tiles and not config["TILE_ATTRIBUTION"]:
-        raise ConfigError("STATUSMAP_TILE_ATTRIBUTION is required with tiles (the map's licence)")
+    _check_tiles(config["TILE_URL_TEMPLATE"], config["TILE_ATTRIBUTION"])
     proxies = config["PROXY_COUNT"]
     if isinstance(proxies, bool) or not isinstance(proxies, int) or proxies < 0:
         raise ConfigError(f"STATUSMAP_PROXY_COUNT must be a whole number >= 0, got {proxies!r}")
@@ -90,6 +85,22 @@ def validate_config(config: Any) -> None:
     unknown = set(config["LANGUAGES"]) - set(SUPPORTED_LANGUAGES)
     if unknown or config["BABEL_DEFAULT_LOCALE"] not in config["LANGUAGES"]:
         raise ConfigError(f"STATUSMAP_LANGUAGES must be drawn from {SUPPORTED_LANGUAGES}")
+
+
+def _check_tiles(tiles: str, attribution: str) -> None:
+    """Refuse a tile URL that Leaflet or the CSP would misread, or tiles without a licence."""
+    if not tiles:
+        return
+    absolute = tiles.startswith(("https://", "http://")) and bool(urlsplit(tiles).netloc)
+    # "//host" and "/\\host" are other hosts to a browser (protocol-relative), not paths here.
+    same_host = tiles.startswith("/") and not tiles.startswith(("//", "/\\"))
+    if not (absolute or same_host) or "{z}" not in tiles:
+        raise ConfigError(
+            "STATUSMAP_TILE_URL_TEMPLATE must be an http(s):// URL or a path on this host"
+            f" starting with a single /, containing {{z}}/{{x}}/{{y}}; got {tiles!r}"
+        )
+    if not attribution:
+        raise ConfigError("STATUSMAP_TILE_ATTRIBUTION is required with tiles (the map's licence)")
 
 
 def _instance_secret(instance: Path) -> str:

@@ -105,7 +105,7 @@ def _remember_language(response: Response) -> Response:
 def _content_security_policy() -> str:
     tiles = current_app.config["TILE_URL_TEMPLATE"]
     tile_host = ""
-    if "//" in tiles:
+    if tiles.startswith(("https://", "http://")):  # else a path on our own host: 'self'
         parts = urlsplit(tiles)
         # Leaflet's {s} picks a subdomain (a., b., c.); CSP spells that as a wildcard.
         tile_host = f"{parts.scheme}://{parts.netloc.replace('{s}', '*')}"

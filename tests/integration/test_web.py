@@ -108,6 +108,14 @@ def test_tile_subdomains_are_allowed_by_the_csp(database_url: str) -> None:
         assert "img-src 'self' data: https://*.tiles.example.no;" in csp
 
 
+def test_tiles_from_our_own_host_need_no_csp_source(database_url: str) -> None:
+    with rolled_back_app(database_url) as app:
+        app.config["TILE_URL_TEMPLATE"] = "/kart//{z}/{x}/{y}.png"  # a doubled slash, as typed
+        app.config["TILE_ATTRIBUTION"] = "© Kartverket"
+        csp = app.test_client().get("/demo/").headers["Content-Security-Policy"]
+        assert "img-src 'self' data:;" in csp and "://" not in csp
+
+
 def test_aliases_only_lead_to_offered_languages(database_url: str) -> None:
     app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "t", "LANGUAGES": ["nb", "en"]})
     try:

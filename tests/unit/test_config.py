@@ -70,3 +70,30 @@ def test_proxy_count_must_be_a_whole_number(
 def test_tiles_need_an_attribution(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="STATUSMAP_TILE_ATTRIBUTION"):
         load_config(_app(tmp_path), {"TILE_URL_TEMPLATE": "https://t.example.no/{z}/{x}/{y}.png"})
+
+
+TILES = "/{z}/{x}/{y}.png"
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "//tiles.example.no" + TILES,  # protocol-relative: another host, and a broken CSP source
+        "/\\tiles.example.no" + TILES,  # browsers read a backslash as a slash
+        "https://" + TILES,  # no host
+        "tiles.example.no" + TILES,
+    ],
+)
+def test_tile_urls_must_be_http_or_a_path_on_this_host(tmp_path: Path, template: str) -> None:
+    settings = {"TILE_URL_TEMPLATE": template, "TILE_ATTRIBUTION": "© Kartverket"}
+    with pytest.raises(ConfigError, match="STATUSMAP_TILE_URL_TEMPLATE"):
+        load_config(_app(tmp_path), settings)
+
+
+@pytest.mark.parametrize(
+    "template", ["https://{s}.tiles.example.no" + TILES, "http://127.0.0.1:8080" + TILES, TILES]
+)
+def test_good_tile_urls_are_accepted(tmp_path: Path, template: str) -> None:
+    app = _app(tmp_path)
+    load_config(app, {"TILE_URL_TEMPLATE": template, "TILE_ATTRIBUTION": "© Kartverket"})
+    assert app.config["TILE_URL_TEMPLATE"] == template
