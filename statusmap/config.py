@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 from flask import Flask
 
 SUPPORTED_LANGUAGES = ("nb", "nn", "en")
+# Times are shown in Norwegian time named CET/CEST (i18n.format_time); no other zone is offered.
+TIME_ZONE = "Europe/Oslo"
 
 DEFAULTS: dict[str, Any] = {
     # Empty means: SQLite file in the instance folder (see resolve_database_url).
@@ -22,7 +24,7 @@ DEFAULTS: dict[str, Any] = {
     "TILE_URL_TEMPLATE": "",
     "TILE_ATTRIBUTION": "",
     "BABEL_DEFAULT_LOCALE": "nb",
-    "BABEL_DEFAULT_TIMEZONE": "Europe/Oslo",
+    "BABEL_DEFAULT_TIMEZONE": TIME_ZONE,
     "LANGUAGES": list(SUPPORTED_LANGUAGES),
     # Largest incoming geometry we accept, in vertices and in bytes of GeoJSON.
     "MAX_GEOMETRY_VERTICES": 20_000,
@@ -85,6 +87,12 @@ def validate_config(config: Any) -> None:
     unknown = set(config["LANGUAGES"]) - set(SUPPORTED_LANGUAGES)
     if unknown or config["BABEL_DEFAULT_LOCALE"] not in config["LANGUAGES"]:
         raise ConfigError(f"STATUSMAP_LANGUAGES must be drawn from {SUPPORTED_LANGUAGES}")
+    zone = config["BABEL_DEFAULT_TIMEZONE"]
+    if zone != TIME_ZONE:
+        raise ConfigError(
+            f"STATUSMAP_BABEL_DEFAULT_TIMEZONE must be {TIME_ZONE} (times are shown in Norwegian"
+            f" time and named CET/CEST), got {zone!r}"
+        )
 
 
 def _check_tiles(tiles: str, attribution: str) -> None:

@@ -17,6 +17,7 @@ from flask_babel import get_locale
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
+from statusmap.config import TIME_ZONE
 from statusmap.models import IncidentKind
 from statusmap.models import IncidentStatus
 
@@ -81,7 +82,7 @@ def current_language() -> str:
     return str(locale.language) if locale else "nb"
 
 
-OSLO = ZoneInfo("Europe/Oslo")
+OSLO = ZoneInfo(TIME_ZONE)
 
 
 def machine_time(value: datetime) -> str:

@@ -51,6 +51,8 @@ def test_postgres_urls_use_psycopg(tmp_path: Path) -> None:
         ({"DATABASE_URL": "mysql://x"}, "STATUSMAP_DATABASE_URL"),
         ({"TILE_URL_TEMPLATE": "ftp://tiles"}, "STATUSMAP_TILE_URL_TEMPLATE"),
         ({"LANGUAGES": ["nb", "sv"]}, "STATUSMAP_LANGUAGES"),
+        ({"BABEL_DEFAULT_TIMEZONE": "UTC"}, "STATUSMAP_BABEL_DEFAULT_TIMEZONE"),
+        ({"BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm"}, "STATUSMAP_BABEL_DEFAULT_TIMEZONE"),
     ],
 )
 def test_bad_settings_stop_the_start(tmp_path: Path, settings: dict, message: str) -> None:
