@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,7 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
         app.config.from_mapping(test_config)
     app.config["DATABASE_URL"] = resolve_database_url(app)
     if not app.config.get("SECRET_KEY"):
+        _refuse_a_host_key_in_production(app.config)
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
     validate_config(app.config)
 
@@ -109,6 +111,19 @@ def _check_tiles(tiles: str, attribution: str) -> None:
         )
     if not attribution:
         raise ConfigError("STATUSMAP_TILE_ATTRIBUTION is required with tiles (the map's licence)")
+
+
+def _refuse_a_host_key_in_production(config: Any) -> None:
+    """Under gunicorn, refuse the per-host generated key: hosts behind a balancer must agree."""
+    if "gunicorn" not in sys.modules or config.get("TESTING"):
+        return
+    raise ConfigError(
+        "STATUSMAP_SECRET_KEY is not set. Served by gunicorn, every host behind the load"
+        " balancer must sign sessions with the same key, and the key generated into"
+        " instance/secret_key differs from host to host. Set STATUSMAP_SECRET_KEY (or"
+        " SECRET_KEY in instance/config.py) to the same long random value everywhere,"
+        " e.g. the output of python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
+    )
 
 
 def _instance_secret(instance: Path) -> str:

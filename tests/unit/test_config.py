@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+import types
 from pathlib import Path
 
 import pytest
@@ -99,3 +101,31 @@ def test_good_tile_urls_are_accepted(tmp_path: Path, template: str) -> None:
     app = _app(tmp_path)
     load_config(app, {"TILE_URL_TEMPLATE": template, "TILE_ATTRIBUTION": "© Kartverket"})
     assert app.config["TILE_URL_TEMPLATE"] == template
+
+
+@pytest.fixture
+def under_gunicorn(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pretend gunicorn has loaded the app (tests/integration/test_gunicorn.py does it for real)."""
+    monkeypatch.setitem(sys.modules, "gunicorn", types.ModuleType("gunicorn"))
+
+
+@pytest.mark.usefixtures("under_gunicorn")
+def test_gunicorn_refuses_a_key_generated_per_host(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="STATUSMAP_SECRET_KEY is not set"):
+        load_config(_app(tmp_path), None)
+    assert not (tmp_path / "instance" / "secret_key").exists()
+
+
+@pytest.mark.usefixtures("under_gunicorn")
+def test_gunicorn_with_a_configured_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STATUSMAP_SECRET_KEY", "shared-by-every-host")
+    app = _app(tmp_path)
+    load_config(app, None)
+    assert app.config["SECRET_KEY"] == "shared-by-every-host"
+
+
+@pytest.mark.usefixtures("under_gunicorn")
+def test_tests_may_still_generate_a_key(tmp_path: Path) -> None:
+    app = _app(tmp_path)
+    load_config(app, {"TESTING": True})
+    assert app.config["SECRET_KEY"] == (tmp_path / "instance" / "secret_key").read_text()
