@@ -63,12 +63,12 @@ def _time_option(
     return _time(value)
 
 
-def _read_area(area: Path | None, crs: int) -> BaseGeometry | None:
+def _read_area(area: Path | None, crs: int, notes: list[str]) -> BaseGeometry | None:
     """The area file's geometry in EPSG:4326, checked; None without a file."""
     if area is None:
         return None
     max_bytes = current_app.config["MAX_GEOMETRY_BYTES"]
-    return reproject(parse_geojson(area.read_bytes(), max_bytes=max_bytes), crs, 4326)
+    return reproject(parse_geojson(area.read_bytes(), max_bytes=max_bytes, notes=notes), crs, 4326)
 
 
 def _texts(nb: str | None, nn: str | None, en: str | None) -> dict[str, str]:
@@ -120,8 +120,9 @@ def create_command(
         raise click.ClickException(f"No municipality with slug {slug!r}.")
     config = current_app.config
     t = texts_and_times
+    notes: list[str] = []  # what the validation changed on the way, e.g. dropped heights
     try:
-        geometry = _read_area(area, crs)
+        geometry = _read_area(area, crs, notes)
         incident = create_incident(
             session,
             municipality,
@@ -142,3 +143,5 @@ def create_command(
         session.rollback()
         raise click.ClickException(f"{exc} Nothing was stored.") from exc
     click.echo(f"Created incident {incident.id} ({incident.kind.value}, {incident.status.value}).")
+    for note in notes:
+        click.echo(note, err=True)

@@ -1,4 +1,4 @@
-"""`statusmap incident create`: Norwegian times around the summer-time changes."""
+"""`statusmap incident create`: Norwegian times around the summer-time changes, and notes."""
 
 from __future__ import annotations
 
@@ -77,3 +77,23 @@ def test_times_with_an_offset_or_outside_the_changes(
     result = _create(app, area, "--status", "scheduled", "--starts", given)
     assert result.exit_code == 0, result.output
     assert _created(session).starts_at == utc
+
+
+def test_notes_from_the_validation_go_to_stderr(
+    app, session, area: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import statusmap.cli_incidents as cli_incidents
+
+    parse = cli_incidents.parse_geojson
+
+    def noting(data, *, max_bytes, notes=None):  # type: ignore[no-untyped-def]
+        # What parse_geojson does with heights (Z), which the demo file here does not have.
+        assert notes is not None, "the command passes a list for notes"
+        notes.append("Heights (Z) were dropped from the area.")
+        return parse(data, max_bytes=max_bytes)
+
+    monkeypatch.setattr(cli_incidents, "parse_geojson", noting)
+    result = _create(app, area)
+    assert result.exit_code == 0, result.output
+    assert "Created incident" in result.stdout
+    assert result.stderr.strip() == "Heights (Z) were dropped from the area."
