@@ -59,7 +59,7 @@ class MunicipalityInput:
 def check_municipality_input(data: MunicipalityInput) -> MultiPolygon:
     """Reject an unusable description; return the boundary as a MultiPolygon."""
     check_slug(data.slug)
-    if len(data.kommunenummer) != 4 or not data.kommunenummer.isdigit():
+    if not re.fullmatch(r"[0-9]{4}", data.kommunenummer):  # str.isdigit() takes "٤٢٠٤" too
         raise ValueError(f"kommunenummer {data.kommunenummer!r} must be four digits")
     if data.utm_epsg not in UTM_ZONES:
         raise ValueError(f"utm_epsg must be one of {UTM_ZONES}")

@@ -1,4 +1,4 @@
-"""Municipality slugs: plain ASCII URL segments that never take one of the app's own paths."""
+"""Municipality input: slugs (plain ASCII, never the app's own paths) and kommunenummer."""
 
 from __future__ import annotations
 
@@ -56,3 +56,9 @@ def test_slugs_the_app_needs_are_reserved(session, slug: str) -> None:
     with pytest.raises(ValueError, match=f"slug '{slug}' is reserved"):
         make_municipality(session, slug=slug)
     assert _count(session) == before
+
+
+@pytest.mark.parametrize("kommunenummer", ["٤٢٠٤", "４２０４", "420", "42045", "42a4"])
+def test_kommunenummer_is_four_ascii_digits(session, kommunenummer: str) -> None:
+    with pytest.raises(ValueError, match="must be four digits"):
+        make_municipality(session, kommunenummer=kommunenummer)
