@@ -20,7 +20,7 @@ _SORTS_AS = {
     "œ": "oe",
     "ł": "l",
 }
-# Kept whole: the last three letters of the alphabet, which decomposing would turn into a and o.
+# The last three letters of the alphabet, kept whole (decomposed, Å would sort as A).
 _LAST_LETTERS = "æøå"
 _Z = ord("z")
 
