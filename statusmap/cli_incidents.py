@@ -1,17 +1,21 @@
 """`statusmap incident create`: publish an incident from a GeoJSON area, for scripts and GIS users.
 
 The same validation as everywhere: a bad area or inconsistent times give a message and change
-nothing. Times without a zone are taken as Norwegian time (Europe/Oslo).
+nothing. Times without a zone are taken as Norwegian time (Europe/Oslo); one that does not exist
+there, or happens twice, at a change to or from summer time is refused.
 """
 
 from __future__ import annotations
 
+from datetime import UTC
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from shapely.geometry.base import BaseGeometry
 
 from statusmap import db
 from statusmap.gis.crs import reproject
@@ -29,13 +33,42 @@ from statusmap.municipalities import get_municipality
 
 
 def _time(value: str | None) -> datetime | None:
+    """Parse an ISO 8601 time; one without a zone is Norwegian time, if that is unambiguous."""
     if not value:
         return None
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError as exc:
         raise click.BadParameter(f"{value!r} is not an ISO 8601 time (2026-12-01T08:00)") from exc
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=OSLO)
+    if parsed.tzinfo:
+        return parsed
+    earlier, later = parsed.replace(tzinfo=OSLO, fold=0), parsed.replace(tzinfo=OSLO, fold=1)
+    if earlier.astimezone(UTC).astimezone(OSLO).replace(tzinfo=None) != parsed:
+        raise click.BadParameter(
+            f"{value} does not exist in Norwegian time: the clocks skip that hour when summer"
+            " time begins. Give a time outside it, or one with an explicit offset (+01:00)."
+        )
+    if earlier.utcoffset() != later.utcoffset():
+        raise click.BadParameter(
+            f"{value} happens twice in Norwegian time: the clocks go back an hour when summer"
+            f" time ends. Give the offset: {earlier.isoformat()} (summer time, the first) or"
+            f" {later.isoformat()} (winter time, the second)."
+        )
+    return earlier
+
+
+def _time_option(
+    _ctx: click.Context, _param: click.Parameter, value: str | None
+) -> datetime | None:
+    return _time(value)
+
+
+def _read_area(area: Path | None, crs: int, notes: list[str]) -> BaseGeometry | None:
+    """The area file's geometry in EPSG:4326, checked; None without a file."""
+    if area is None:
+        return None
+    max_bytes = current_app.config["MAX_GEOMETRY_BYTES"]
+    return reproject(parse_geojson(area.read_bytes(), max_bytes=max_bytes, notes=notes), crs, 4326)
 
 
 def _texts(nb: str | None, nn: str | None, en: str | None) -> dict[str, str]:
@@ -74,11 +107,11 @@ def incident_group() -> None:
 @click.option("--advice-nb")
 @click.option("--advice-nn")
 @click.option("--advice-en")
-@click.option("--starts", help="Start time, ISO 8601 (default: now).")
-@click.option("--expected-end", help="Expected end, ISO 8601.")
+@click.option("--starts", callback=_time_option, help="Start time, ISO 8601 (default: now).")
+@click.option("--expected-end", callback=_time_option, help="Expected end, ISO 8601.")
 @with_appcontext
 def create_command(
-    slug: str, kind: str, status: str, area: Path | None, crs: int, **texts_and_times: str | None
+    slug: str, kind: str, status: str, area: Path | None, crs: int, **texts_and_times: Any
 ) -> None:
     """Create an incident; nothing is stored if anything is wrong."""
     session = db.session()
@@ -87,11 +120,9 @@ def create_command(
         raise click.ClickException(f"No municipality with slug {slug!r}.")
     config = current_app.config
     t = texts_and_times
+    notes: list[str] = []  # what the validation changed on the way, e.g. dropped heights
     try:
-        geometry = None
-        if area is not None:
-            geometry = parse_geojson(area.read_bytes(), max_bytes=config["MAX_GEOMETRY_BYTES"])
-            geometry = reproject(geometry, crs, 4326)
+        geometry = _read_area(area, crs, notes)
         incident = create_incident(
             session,
             municipality,
@@ -101,8 +132,8 @@ def create_command(
                 area=geometry,
                 title=_texts(t["title_nb"], t["title_nn"], t["title_en"]),
                 advice=_texts(t["advice_nb"], t["advice_nn"], t["advice_en"]),
-                starts_at=_time(t["starts"]) or utcnow(),
-                expected_end=_time(t["expected_end"]),
+                starts_at=t["starts"] or utcnow(),
+                expected_end=t["expected_end"],
             ),
             actor="cli:incident-create",
             limits=GeometryLimits(config["MAX_GEOMETRY_VERTICES"], config["BOUNDARY_TOLERANCE_M"]),
@@ -112,3 +143,5 @@ def create_command(
         session.rollback()
         raise click.ClickException(f"{exc} Nothing was stored.") from exc
     click.echo(f"Created incident {incident.id} ({incident.kind.value}, {incident.status.value}).")
+    for note in notes:
+        click.echo(note, err=True)

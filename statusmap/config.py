@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask
 
 SUPPORTED_LANGUAGES = ("nb", "nn", "en")
+# Times are shown in Norwegian time named CET/CEST (i18n.format_time); no other zone is offered.
+TIME_ZONE = "Europe/Oslo"
 
 DEFAULTS: dict[str, Any] = {
     # Empty means: SQLite file in the instance folder (see resolve_database_url).
@@ -21,7 +25,7 @@ DEFAULTS: dict[str, Any] = {
     "TILE_URL_TEMPLATE": "",
     "TILE_ATTRIBUTION": "",
     "BABEL_DEFAULT_LOCALE": "nb",
-    "BABEL_DEFAULT_TIMEZONE": "Europe/Oslo",
+    "BABEL_DEFAULT_TIMEZONE": TIME_ZONE,
     "LANGUAGES": list(SUPPORTED_LANGUAGES),
     # Largest incoming geometry we accept, in vertices and in bytes of GeoJSON.
     "MAX_GEOMETRY_VERTICES": 20_000,
@@ -50,6 +54,7 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
         app.config.from_mapping(test_config)
     app.config["DATABASE_URL"] = resolve_database_url(app)
     if not app.config.get("SECRET_KEY"):
+        _refuse_a_host_key_in_production(app.config)
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
     validate_config(app.config)
 
@@ -74,13 +79,7 @@ def validate_config(config: Any) -> None:
         raise ConfigError(
             f"STATUSMAP_DATABASE_URL must be sqlite:///... or postgresql://..., got {url!r}"
         )
-    tiles = config["TILE_URL_TEMPLATE"]
-    if tiles and not (tiles.startswith(("https://", "http://", "/")) and "{z}" in tiles):
-        raise ConfigError(
-            "STATUSMAP_TILE_URL_TEMPLATE must be an http(s) URL containing {z}/{x}/{y}"
-        )
-    if tiles and not config["TILE_ATTRIBUTION"]:
-        raise ConfigError("STATUSMAP_TILE_ATTRIBUTION is required with tiles (the map's licence)")
+    _check_tiles(config["TILE_URL_TEMPLATE"], config["TILE_ATTRIBUTION"])
     proxies = config["PROXY_COUNT"]
     if isinstance(proxies, bool) or not isinstance(proxies, int) or proxies < 0:
         raise ConfigError(f"STATUSMAP_PROXY_COUNT must be a whole number >= 0, got {proxies!r}")
@@ -90,6 +89,41 @@ def validate_config(config: Any) -> None:
     unknown = set(config["LANGUAGES"]) - set(SUPPORTED_LANGUAGES)
     if unknown or config["BABEL_DEFAULT_LOCALE"] not in config["LANGUAGES"]:
         raise ConfigError(f"STATUSMAP_LANGUAGES must be drawn from {SUPPORTED_LANGUAGES}")
+    zone = config["BABEL_DEFAULT_TIMEZONE"]
+    if zone != TIME_ZONE:
+        raise ConfigError(
+            f"STATUSMAP_BABEL_DEFAULT_TIMEZONE must be {TIME_ZONE} (times are shown in Norwegian"
+            f" time and named CET/CEST), got {zone!r}"
+        )
+
+
+def _check_tiles(tiles: str, attribution: str) -> None:
+    """Refuse a tile URL that Leaflet or the CSP would misread, or tiles without a licence."""
+    if not tiles:
+        return
+    absolute = tiles.startswith(("https://", "http://")) and bool(urlsplit(tiles).netloc)
+    # "//host" and "/\\host" are other hosts to a browser (protocol-relative), not paths here.
+    same_host = tiles.startswith("/") and not tiles.startswith(("//", "/\\"))
+    if not (absolute or same_host) or "{z}" not in tiles:
+        raise ConfigError(
+            "STATUSMAP_TILE_URL_TEMPLATE must be an http(s):// URL or a path on this host"
+            f" starting with a single /, containing {{z}}/{{x}}/{{y}}; got {tiles!r}"
+        )
+    if not attribution:
+        raise ConfigError("STATUSMAP_TILE_ATTRIBUTION is required with tiles (the map's licence)")
+
+
+def _refuse_a_host_key_in_production(config: Any) -> None:
+    """Under gunicorn, refuse the per-host generated key: hosts behind a balancer must agree."""
+    if "gunicorn" not in sys.modules or config.get("TESTING"):
+        return
+    raise ConfigError(
+        "STATUSMAP_SECRET_KEY is not set. Served by gunicorn, every host behind the load"
+        " balancer must sign sessions with the same key, and the key generated into"
+        " instance/secret_key differs from host to host. Set STATUSMAP_SECRET_KEY (or"
+        " SECRET_KEY in instance/config.py) to the same long random value everywhere,"
+        " e.g. the output of python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
+    )
 
 
 def _instance_secret(instance: Path) -> str:

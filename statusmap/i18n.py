@@ -10,12 +10,14 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask import g
 from flask import request
 from flask_babel import format_datetime
 from flask_babel import get_locale
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
+from statusmap.config import TIME_ZONE
 from statusmap.models import IncidentKind
 from statusmap.models import IncidentStatus
 
@@ -43,13 +45,35 @@ STATUS_LABELS = {
 def select_locale() -> str:
     """Choose the language: ?lang=, then the remembered choice, then the browser, then bokmål."""
     languages: list[str] = current_app.config["LANGUAGES"]
-    for candidate in (request.args.get("lang"), request.cookies.get(LANGUAGE_COOKIE)):
-        if candidate in languages:
-            return candidate
+    chosen = request.args.get("lang")
+    if chosen in languages:
+        return _chosen_by("parameter", chosen)
+    remembered = request.cookies.get(LANGUAGE_COOKIE)
+    if remembered in languages:
+        return _chosen_by("cookie", remembered)
     aliases = {"no": "nb", "nob": "nb", "nno": "nn"}
     offered_aliases = [code for code, language in aliases.items() if language in languages]
     best = request.accept_languages.best_match([*languages, *offered_aliases])
-    return aliases.get(best or "", best or current_app.config["BABEL_DEFAULT_LOCALE"])
+    if best:
+        return _chosen_by("browser", aliases.get(best, best))
+    return _chosen_by("default", current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def _chosen_by(source: str, language: str) -> str:
+    # Remembered for the response headers: a cache must know what the language depended on.
+    g.language_source = source
+    return language
+
+
+def language_vary() -> tuple[str, ...]:
+    """The request headers this response's language depended on, for its Vary header."""
+    source = g.get("language_source")
+    if source is None or source == "parameter":
+        # Never asked for (the response has no language), or fixed by the URL, which
+        # caches key on anyway.
+        return ()
+    # Not the cookie alone: without one, Accept-Language decides.
+    return ("Accept-Language", "Cookie")
 
 
 def current_language() -> str:
@@ -58,7 +82,7 @@ def current_language() -> str:
     return str(locale.language) if locale else "nb"
 
 
-OSLO = ZoneInfo("Europe/Oslo")
+OSLO = ZoneInfo(TIME_ZONE)
 
 
 def machine_time(value: datetime) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +17,26 @@ from statusmap.gis.validation import check_in_norway
 from statusmap.models import Municipality
 from statusmap.models.audit import record
 from statusmap.models.municipality import UTM_ZONES
+
+SLUG_MAX_LENGTH = 60  # the column's length
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+# A municipality's page is /<slug>/, so a slug must not take a path the app has or will have.
+RESERVED_SLUGS = frozenset(
+    {
+        # Routes of today, and the places reserved for staff, embedding, reports, notifications.
+        "api", "static", "staff", "embed", "auth", "tiles", "open311", "reports", "report",
+        "network", "notify", "widget",
+        # Accounts and operations.
+        "admin", "login", "logout", "account", "settings", "health", "healthz", "status",
+        "metrics", "well-known",
+        # Feeds and public pages that may come.
+        "feeds", "feed", "rss", "atom", "cap", "ical", "incidents", "map", "maps", "search",
+        "subscribe", "unsubscribe", "about", "help", "docs", "privacy", "personvern",
+        "accessibility", "tilgjengelighet", "sitemap",
+        # Files and host names that clients look for.
+        "assets", "vendor", "media", "favicon", "robots", "www",
+    }
+)  # fmt: skip
 
 
 @dataclass
@@ -37,9 +58,8 @@ class MunicipalityInput:
 
 def check_municipality_input(data: MunicipalityInput) -> MultiPolygon:
     """Reject an unusable description; return the boundary as a MultiPolygon."""
-    if not data.slug or not data.slug.replace("-", "").isalnum() or data.slug != data.slug.lower():
-        raise ValueError(f"slug {data.slug!r} must be lower-case letters, digits and hyphens")
-    if len(data.kommunenummer) != 4 or not data.kommunenummer.isdigit():
+    check_slug(data.slug)
+    if not re.fullmatch(r"[0-9]{4}", data.kommunenummer):  # str.isdigit() takes "٤٢٠٤" too
         raise ValueError(f"kommunenummer {data.kommunenummer!r} must be four digits")
     if data.utm_epsg not in UTM_ZONES:
         raise ValueError(f"utm_epsg must be one of {UTM_ZONES}")
@@ -56,6 +76,17 @@ def check_municipality_input(data: MunicipalityInput) -> MultiPolygon:
         raise GeometryError("the boundary must be a valid Polygon or MultiPolygon")
     check_in_norway(boundary)
     return boundary
+
+
+def check_slug(slug: str) -> None:
+    """Refuse a slug that is not a plain URL segment or that the app's own paths need."""
+    if len(slug) > SLUG_MAX_LENGTH or not _SLUG.fullmatch(slug):
+        raise ValueError(
+            f"slug {slug!r} must be 1-{SLUG_MAX_LENGTH} characters of a-z and 0-9, with single"
+            " hyphens between them (e.g. nord-aurdal)"
+        )
+    if slug in RESERVED_SLUGS:
+        raise ValueError(f"slug {slug!r} is reserved for the app's own pages; choose another")
 
 
 def save_municipality(session: Session, data: MunicipalityInput, *, actor: str) -> Municipality:

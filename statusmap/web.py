@@ -23,6 +23,7 @@ from statusmap.i18n import LANGUAGE_COOKIE
 from statusmap.i18n import LANGUAGE_NAMES
 from statusmap.i18n import current_language
 from statusmap.i18n import format_time
+from statusmap.i18n import language_vary
 from statusmap.i18n import machine_time
 
 
@@ -39,8 +40,9 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.filters["nonced"] = nonced
     app.jinja_env.filters["machine_time"] = machine_time
-    app.after_request(_remember_language)
+    # Flask runs after_request hooks last-registered first: _headers must see the cookie.
     app.after_request(_headers)
+    app.after_request(_remember_language)
     app.register_error_handler(HTTPException, _http_error)
     proxies = int(app.config["PROXY_COUNT"])
     if proxies:
@@ -103,7 +105,7 @@ def _remember_language(response: Response) -> Response:
 def _content_security_policy() -> str:
     tiles = current_app.config["TILE_URL_TEMPLATE"]
     tile_host = ""
-    if "//" in tiles:
+    if tiles.startswith(("https://", "http://")):  # else a path on our own host: 'self'
         parts = urlsplit(tiles)
         # Leaflet's {s} picks a subdomain (a., b., c.); CSP spells that as a wildcard.
         tile_host = f"{parts.scheme}://{parts.netloc.replace('{s}', '*')}"
@@ -127,15 +129,28 @@ def _headers(response: Response) -> Response:
     headers = response.headers
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-    # Pages and API texts follow the language, chosen by ?lang=, the cookie or the browser.
-    response.vary.update(("Accept-Language", "Cookie"))
+    response.vary.update(language_vary())
+    cache_control = _cache_control(response)
+    if cache_control:
+        headers["Cache-Control"] = cache_control
     if request.path.startswith("/api/"):
         headers.setdefault("Access-Control-Allow-Origin", "*")  # open data, no credentials
-        headers.setdefault("Cache-Control", "public, max-age=60")
     elif response.mimetype == "text/html":
         headers.setdefault("X-Frame-Options", "SAMEORIGIN")
         headers.setdefault("Content-Security-Policy", _content_security_policy())
     return response
+
+
+def _cache_control(response: Response) -> str | None:
+    """What shared caches may do with this response; None leaves the view's choice alone."""
+    if "Set-Cookie" in response.headers or response.status_code >= 400:
+        # A cookie belongs to one visitor; an error (a 404 included) should not outlive its cause.
+        return "no-store"
+    if not request.path.startswith("/api/"):
+        return None
+    if request.method in ("GET", "HEAD") and response.status_code == 200:
+        return "public, max-age=60"
+    return "no-store"
 
 
 def _http_error(error: HTTPException) -> tuple[str | dict[str, object], int]:

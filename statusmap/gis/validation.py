@@ -96,7 +96,9 @@ def drop_z(geometry: BaseGeometry) -> tuple[BaseGeometry, bool]:
     return shapely.force_2d(geometry), True
 
 
-def parse_geojson(data: str | bytes | dict[str, Any], *, max_bytes: int) -> BaseGeometry:
+def parse_geojson(
+    data: str | bytes | dict[str, Any], *, max_bytes: int, notes: list[str] | None = None
+) -> BaseGeometry:
     """Parse a GeoJSON geometry, Feature or FeatureCollection into one shapely geometry."""
     if not isinstance(data, dict):
         if len(data) > max_bytes:

@@ -73,18 +73,30 @@ def test_demo_never_takes_over_a_real_municipality(app, session) -> None:
         load_demo(session, now=utcnow())
 
 
-def test_forwarded_host_and_prefix_cannot_rewrite_links(database_url: str) -> None:
-    with rolled_back_app(database_url) as app:
-        app.config["PUBLIC_BASE_URL"] = "https://vann.example.no"
-        from statusmap import web
+def _demo_page_link(client, headers: dict[str, str]) -> str:  # type: ignore[no-untyped-def]
+    body = client.get("/api/v1/municipalities", headers=headers).get_json()
+    return next(m for m in body["municipalities"] if m["slug"] == "demo")["links"]["page"]
 
-        app.wsgi_app = web.ProxyFix(app.wsgi_app, x_for=1, x_proto=1)  # as PROXY_COUNT=1 does
+
+def test_forwarded_host_and_prefix_cannot_rewrite_links(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The app's own middleware, as a deployment behind one proxy configures it.
+    monkeypatch.setenv("STATUSMAP_PROXY_COUNT", "1")
+    forged = {
+        "X-Forwarded-Proto": "https",
+        "X-Forwarded-Host": "evil.example",
+        "X-Forwarded-Prefix": "/evil.example",
+    }
+    with rolled_back_app(database_url) as app:
+        assert app.config["PROXY_COUNT"] == 1
         client = app.test_client()
-        headers = {"X-Forwarded-Prefix": ".evil.example", "X-Forwarded-Host": "evil.example"}
-        body = client.get("/api/v1/municipalities", headers=headers).get_json()
-        demo = next(m for m in body["municipalities"] if m["slug"] == "demo")
-        assert demo["links"]["page"] == "https://vann.example.no/demo/"
-        page = client.get("/demo/", headers=headers)
+        # Without a base URL links follow the request: the proxy's scheme is trusted,
+        # the host and mount point come from the request itself.
+        assert _demo_page_link(client, forged) == "https://localhost/demo/"
+        app.config["PUBLIC_BASE_URL"] = "https://vann.example.no"
+        assert _demo_page_link(client, forged) == "https://vann.example.no/demo/"
+        page = client.get("/demo/", headers=forged)
         assert page.status_code == 200 and "evil.example" not in page.get_data(as_text=True)
 
 
@@ -94,6 +106,14 @@ def test_tile_subdomains_are_allowed_by_the_csp(database_url: str) -> None:
         app.config["TILE_ATTRIBUTION"] = "© Example"
         csp = app.test_client().get("/demo/").headers["Content-Security-Policy"]
         assert "img-src 'self' data: https://*.tiles.example.no;" in csp
+
+
+def test_tiles_from_our_own_host_need_no_csp_source(database_url: str) -> None:
+    with rolled_back_app(database_url) as app:
+        app.config["TILE_URL_TEMPLATE"] = "/kart//{z}/{x}/{y}.png"  # a doubled slash, as typed
+        app.config["TILE_ATTRIBUTION"] = "© Kartverket"
+        csp = app.test_client().get("/demo/").headers["Content-Security-Policy"]
+        assert "img-src 'self' data:;" in csp and "://" not in csp
 
 
 def test_aliases_only_lead_to_offered_languages(database_url: str) -> None:
@@ -107,3 +127,62 @@ def test_aliases_only_lead_to_offered_languages(database_url: str) -> None:
         assert '<html lang="nb">' in html
     finally:
         get_db(app).engine.dispose()
+
+
+LANGUAGE_HEADERS = {"Accept-Language", "Cookie"}
+
+
+def test_api_responses_are_cached_only_when_cacheable(client) -> None:
+    ok = client.get("/api/v1/demo/incidents.geojson")
+    assert ok.status_code == 200 and ok.headers["Cache-Control"] == "public, max-age=60"
+    assert client.head("/api/v1/demo/incidents.geojson").headers["Cache-Control"] == (
+        "public, max-age=60"
+    )
+    for failed in (
+        client.get("/api/v1/atlantis/incidents.geojson"),  # 404
+        client.get("/api/v1/demo/incidents/at?lon=x"),  # 400
+        client.post("/api/v1/demo/incidents.geojson"),  # 405
+    ):
+        assert failed.status_code >= 400 and failed.headers.get("Cache-Control") == "no-store"
+
+
+def test_responses_that_set_a_cookie_are_not_stored(app) -> None:
+    for url in ("/demo/?lang=en", "/api/v1/demo/incidents.geojson?lang=en"):
+        client = app.test_client()  # without the cookie
+        response = client.get(url)
+        assert "statusmap_lang=en" in response.headers["Set-Cookie"]
+        assert response.headers.get("Cache-Control") == "no-store", url
+    # The cookie is now remembered: the same URL sets nothing and may be shared again.
+    again = client.get("/api/v1/demo/incidents.geojson?lang=en")
+    assert "Set-Cookie" not in again.headers
+    assert again.headers["Cache-Control"] == "public, max-age=60"
+
+
+def test_vary_names_only_what_chose_the_language(client) -> None:
+    chosen_by_browser = client.get("/api/v1/demo/incidents.geojson")
+    assert set(chosen_by_browser.vary) >= LANGUAGE_HEADERS
+    client.set_cookie("statusmap_lang", "nn")
+    chosen_by_cookie = client.get("/demo/")
+    assert '<html lang="nn">' in chosen_by_cookie.get_data(as_text=True)
+    assert set(chosen_by_cookie.vary) >= LANGUAGE_HEADERS
+    for fixed_by_url in ("/demo/?lang=nn", "/api/v1/demo/incidents.geojson?lang=nn"):
+        assert not LANGUAGE_HEADERS & set(client.get(fixed_by_url).vary), fixed_by_url
+
+
+def test_no_language_vary_where_the_language_plays_no_part(client) -> None:
+    # Every language's names at once, and files that never change with the language.
+    varying = []
+    for url in ("/api/v1/municipalities", "/static/css/statusmap.css"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        if LANGUAGE_HEADERS & set(response.vary):
+            varying.append(url)
+        response.close()
+    assert varying == []
+
+
+def test_an_html_error_page_follows_the_language_but_is_not_stored(client) -> None:
+    response = client.get("/atlantis/", headers={"Accept-Language": "en"})
+    assert response.status_code == 404 and '<html lang="en">' in response.get_data(as_text=True)
+    assert set(response.vary) >= LANGUAGE_HEADERS
+    assert response.headers.get("Cache-Control") == "no-store"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+import types
 from pathlib import Path
 
 import pytest
@@ -51,6 +53,8 @@ def test_postgres_urls_use_psycopg(tmp_path: Path) -> None:
         ({"DATABASE_URL": "mysql://x"}, "STATUSMAP_DATABASE_URL"),
         ({"TILE_URL_TEMPLATE": "ftp://tiles"}, "STATUSMAP_TILE_URL_TEMPLATE"),
         ({"LANGUAGES": ["nb", "sv"]}, "STATUSMAP_LANGUAGES"),
+        ({"BABEL_DEFAULT_TIMEZONE": "UTC"}, "STATUSMAP_BABEL_DEFAULT_TIMEZONE"),
+        ({"BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm"}, "STATUSMAP_BABEL_DEFAULT_TIMEZONE"),
     ],
 )
 def test_bad_settings_stop_the_start(tmp_path: Path, settings: dict, message: str) -> None:
@@ -70,3 +74,58 @@ def test_proxy_count_must_be_a_whole_number(
 def test_tiles_need_an_attribution(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="STATUSMAP_TILE_ATTRIBUTION"):
         load_config(_app(tmp_path), {"TILE_URL_TEMPLATE": "https://t.example.no/{z}/{x}/{y}.png"})
+
+
+TILES = "/{z}/{x}/{y}.png"
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "//tiles.example.no" + TILES,  # protocol-relative: another host, and a broken CSP source
+        "/\\tiles.example.no" + TILES,  # browsers read a backslash as a slash
+        "https://" + TILES,  # no host
+        "tiles.example.no" + TILES,
+    ],
+)
+def test_tile_urls_must_be_http_or_a_path_on_this_host(tmp_path: Path, template: str) -> None:
+    settings = {"TILE_URL_TEMPLATE": template, "TILE_ATTRIBUTION": "© Kartverket"}
+    with pytest.raises(ConfigError, match="STATUSMAP_TILE_URL_TEMPLATE"):
+        load_config(_app(tmp_path), settings)
+
+
+@pytest.mark.parametrize(
+    "template", ["https://{s}.tiles.example.no" + TILES, "http://127.0.0.1:8080" + TILES, TILES]
+)
+def test_good_tile_urls_are_accepted(tmp_path: Path, template: str) -> None:
+    app = _app(tmp_path)
+    load_config(app, {"TILE_URL_TEMPLATE": template, "TILE_ATTRIBUTION": "© Kartverket"})
+    assert app.config["TILE_URL_TEMPLATE"] == template
+
+
+@pytest.fixture
+def under_gunicorn(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pretend gunicorn has loaded the app (tests/integration/test_gunicorn.py does it for real)."""
+    monkeypatch.setitem(sys.modules, "gunicorn", types.ModuleType("gunicorn"))
+
+
+@pytest.mark.usefixtures("under_gunicorn")
+def test_gunicorn_refuses_a_key_generated_per_host(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="STATUSMAP_SECRET_KEY is not set"):
+        load_config(_app(tmp_path), None)
+    assert not (tmp_path / "instance" / "secret_key").exists()
+
+
+@pytest.mark.usefixtures("under_gunicorn")
+def test_gunicorn_with_a_configured_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STATUSMAP_SECRET_KEY", "shared-by-every-host")
+    app = _app(tmp_path)
+    load_config(app, None)
+    assert app.config["SECRET_KEY"] == "shared-by-every-host"
+
+
+@pytest.mark.usefixtures("under_gunicorn")
+def test_tests_may_still_generate_a_key(tmp_path: Path) -> None:
+    app = _app(tmp_path)
+    load_config(app, {"TESTING": True})
+    assert app.config["SECRET_KEY"] == (tmp_path / "instance" / "secret_key").read_text()
