@@ -18,6 +18,7 @@ from flask.cli import with_appcontext
 from shapely.geometry.base import BaseGeometry
 
 from statusmap import db
+from statusmap.engine import begin_writing
 from statusmap.gis.crs import reproject
 from statusmap.gis.validation import GeometryError
 from statusmap.gis.validation import parse_geojson
@@ -115,6 +116,7 @@ def create_command(
 ) -> None:
     """Create an incident; nothing is stored if anything is wrong."""
     session = db.session()
+    begin_writing(session)
     municipality = get_municipality(session, slug)
     if municipality is None:
         raise click.ClickException(f"No municipality with slug {slug!r}.")

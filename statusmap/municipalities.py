@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from statusmap.gis.validation import GeometryError
 from statusmap.gis.validation import check_in_norway
+from statusmap.gis.validation import drop_z
 from statusmap.models import Municipality
 from statusmap.models.audit import record
 from statusmap.models.municipality import UTM_ZONES
@@ -69,7 +70,7 @@ def check_municipality_input(data: MunicipalityInput) -> MultiPolygon:
         url = getattr(data, field)
         if url and not url.startswith(("https://", "http://")):
             raise ValueError(f"{field} must start with https:// or http://, got {url!r}")
-    boundary = data.boundary
+    boundary, _had_z = drop_z(data.boundary)  # the caller that read the file says so
     if isinstance(boundary, Polygon):
         boundary = MultiPolygon([boundary])
     if not isinstance(boundary, MultiPolygon) or not boundary.is_valid:

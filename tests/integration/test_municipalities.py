@@ -62,3 +62,15 @@ def test_slugs_the_app_needs_are_reserved(session, slug: str) -> None:
 def test_kommunenummer_is_four_ascii_digits(session, kommunenummer: str) -> None:
     with pytest.raises(ValueError, match="must be four digits"):
         make_municipality(session, kommunenummer=kommunenummer)
+
+
+def test_a_boundary_with_heights_is_stored_in_2d(session) -> None:
+    """GIS exports often carry Z: it is dropped, the same way on both backends."""
+    import shapely
+    from shapely.geometry import box
+
+    flat = box(8.05, 58.12, 8.12, 58.17)
+    town = make_municipality(session, boundary=shapely.force_3d(flat, 12.0))
+    session.expire_all()
+    assert not shapely.has_z(town.boundary)
+    assert town.boundary.equals(shapely.geometry.MultiPolygon([flat]))

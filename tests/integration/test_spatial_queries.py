@@ -292,3 +292,20 @@ def test_every_declared_spatial_index_exists(session, backend: str) -> None:
             assert {f"{index.rtree_name}_{e}" for e in ("insert", "update", "delete")} <= set(
                 triggers
             )
+
+
+def test_addresses_are_listed_in_norwegian_order(session) -> None:
+    """Z, Æ, Ø, Å, as in a Norwegian dictionary (code points would give Z, Å, Æ, Ø)."""
+    town = make_municipality(session)
+    streets = ["Åsveien", "Ørneveien", "Zinkveien", "Ærfuglvegen", "aspeveien"]
+    for n, street in enumerate(streets):
+        make_address(session, town, 8.081 + n * 0.001, 58.135, f"s{n}").street = street
+    session.flush()
+    listed = address_queries.addresses_in_area(session, town.id, SQUARE)
+    assert [a.street for a in listed] == [
+        "aspeveien",
+        "Zinkveien",
+        "Ærfuglvegen",
+        "Ørneveien",
+        "Åsveien",
+    ]

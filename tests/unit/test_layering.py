@@ -21,7 +21,6 @@ WEB_LAYER = {
     "statusmap.extensions",
     "statusmap.i18n",
     "statusmap.web",
-    "statusmap.wsgi",
 }
 
 

@@ -21,6 +21,7 @@ from statusmap.gis.queries.spatial import matching_rows
 from statusmap.gis.queries.spatial import postgis
 from statusmap.gis.queries.spatial import postgis_condition
 from statusmap.models import Address
+from statusmap.norwegian import sort_key
 
 CHUNK = 5000  # ids per IN (...) list: stays under both backends' bound-parameter limits
 
@@ -51,13 +52,18 @@ def address_ids_in_area(session: Session, municipality_id: int, area: BaseGeomet
 
 
 def addresses_in_area(session: Session, municipality_id: int, area: BaseGeometry) -> list[Address]:
-    """List the municipality's current addresses inside an area, by street, number and letter."""
+    """List the municipality's current addresses inside an area, by street, number and letter.
+
+    Streets in Norwegian alphabetical order (Z, Æ, Ø, Å), not by code point (Z, Å, Æ, Ø).
+    """
     ids = address_ids_in_area(session, municipality_id, area)
     addresses: list[Address] = []
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         addresses.extend(session.scalars(select(Address).where(Address.id.in_(chunk))))
-    return sorted(addresses, key=lambda a: (a.street, a.number or 0, a.letter, a.id))
+    return sorted(
+        addresses, key=lambda a: (sort_key(a.street), a.number or 0, sort_key(a.letter), a.id)
+    )
 
 
 def count_addresses_in_area(
