@@ -38,16 +38,26 @@ def drop_z(geometry: BaseGeometry) -> tuple[BaseGeometry, bool]:
     return shapely.force_2d(geometry), True
 
 
-def parse_geojson(data: str | bytes | dict[str, Any], *, max_bytes: int) -> BaseGeometry:
-    """Parse a GeoJSON geometry, Feature or FeatureCollection into one shapely geometry."""
+def parse_geojson(
+    data: str | bytes | dict[str, Any], *, max_bytes: int, notes: list[str] | None = None
+) -> BaseGeometry:
+    """Parse a GeoJSON geometry, Feature or FeatureCollection into one 2D shapely geometry.
+
+    Heights are dropped; if there were any, Z_DROPPED is appended to notes (once).
+    """
     document = _load(data, max_bytes)
     if not isinstance(document, dict):
         raise GeometryError(f"The geometry must be a GeoJSON object, not {_kind(document)}.")
     if document.get("type") == "FeatureCollection":
-        return _feature_collection(document)
-    if document.get("type") == "Feature":
-        return _feature(document, "")
-    return _geometry(document, "", nesting=0)
+        geometry = _feature_collection(document)
+    elif document.get("type") == "Feature":
+        geometry = _feature(document, "")
+    else:
+        geometry = _geometry(document, "", nesting=0)
+    geometry, had_z = drop_z(geometry)
+    if had_z and notes is not None and Z_DROPPED not in notes:
+        notes.append(Z_DROPPED)
+    return geometry
 
 
 def _load(data: object, max_bytes: int) -> object:
@@ -192,7 +202,7 @@ def _ring(ring: object, path: str, kind: str) -> None:
         raise GeometryError(
             f"A polygon ring needs at least four positions; {path} has {len(positions)}."
         )
-    if list(positions[0]) != list(positions[-1]):
+    if list(positions[0][:2]) != list(positions[-1][:2]):  # heights are dropped anyway
         lon, lat = positions[0][:2]
         raise GeometryError(
             f"A polygon ring is not closed: {path} starts at {_where(lon, lat)} "

@@ -92,7 +92,8 @@ def validate_area(
     utm_epsg: int | None = None,
     tolerance_m: float = 2000.0,
 ) -> MultiPolygon:
-    """Check that an EPSG:4326 geometry can be an incident area; return it as a MultiPolygon."""
+    """Check that an EPSG:4326 geometry can be an incident area; return it as a 2D MultiPolygon."""
+    geometry, _ = drop_z(geometry)
     if not isinstance(geometry, Polygon | MultiPolygon):
         raise GeometryError(f"An area must be a Polygon or MultiPolygon, not {geometry.geom_type}.")
     if geometry.is_empty:

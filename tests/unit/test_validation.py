@@ -3,10 +3,12 @@
 import json
 
 import pytest
+import shapely
 from shapely.geometry import MultiPolygon
 from shapely.geometry import Polygon
 from shapely.geometry import box
 
+from statusmap.gis.validation import Z_DROPPED
 from statusmap.gis.validation import GeometryError
 from statusmap.gis.validation import check_point
 from statusmap.gis.validation import parse_geojson
@@ -315,3 +317,44 @@ def test_size_limit_counts_bytes_not_characters() -> None:
     with pytest.raises(GeometryError, match="bytes"):
         parse_geojson(text, max_bytes=len(text) + 50)
     assert parse_geojson(text, max_bytes=len(text.encode()))
+
+
+# Heights: GIS exports often carry Z; statusmap keeps positions only, and says so.
+_SQUARE_Z = [[lon, lat, 120.5] for lon, lat in _SQUARE]
+
+
+def test_heights_are_dropped_from_geojson_with_a_note() -> None:
+    notes: list[str] = []
+    area = parse_geojson(
+        {"type": "Polygon", "coordinates": [_SQUARE_Z]}, max_bytes=10_000, notes=notes
+    )
+    assert not shapely.has_z(area) and area.area > 0
+    assert notes == [Z_DROPPED]
+    assert not shapely.has_z(
+        parse_geojson(_feature(_POINT | {"coordinates": [10.5, 60.3, 9]}), max_bytes=1000)
+    )
+
+
+def test_heights_of_many_features_give_one_note() -> None:
+    notes: list[str] = []
+    squares = [[[lon + i, lat, 7] for lon, lat in _SQUARE] for i in range(3)]
+    fc = _collection(*(_feature({"type": "Polygon", "coordinates": [ring]}) for ring in squares))
+    assert not shapely.has_z(parse_geojson(fc, max_bytes=100_000, notes=notes))
+    assert notes == [Z_DROPPED]
+
+
+def test_flat_geojson_gives_no_note() -> None:
+    notes: list[str] = []
+    parse_geojson({"type": "Polygon", "coordinates": [_SQUARE]}, max_bytes=10_000, notes=notes)
+    assert notes == []
+
+
+def test_ring_closed_in_position_but_not_in_height_is_closed() -> None:
+    ring = [*_SQUARE_Z[:-1], [*_SQUARE[0], 121.0]]
+    area = parse_geojson({"type": "Polygon", "coordinates": [ring]}, max_bytes=10_000)
+    assert area.area > 0
+
+
+def test_validate_area_drops_heights() -> None:
+    area = _validate(Polygon(_SQUARE_Z))
+    assert isinstance(area, MultiPolygon) and not shapely.has_z(area)
