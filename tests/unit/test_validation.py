@@ -273,6 +273,19 @@ MALFORMED = {
         r"geometries\[0\] must be a GeoJSON geometry object",
     ),
     "GeometryCollections nested deeply": (_nested_gcs(5000), "nested too deeply"),
+    "GeometryCollections nested one too deep": (
+        _nested_gcs(4),
+        r"geometries\[0\]\.geometries\[0\]\.geometries\[0\] is a GeometryCollection nested",
+    ),
+    # found by the fuzzer: shapely raises IndexError and EmptyPartError on these
+    "Polygon without rings in a MultiPolygon": (
+        {"type": "MultiPolygon", "coordinates": [[], [_SQUARE]]},
+        r"coordinates\[0\] of a MultiPolygon is a Polygon without rings",
+    ),
+    "empty line in a MultiLineString": (
+        {"type": "MultiLineString", "coordinates": [[], _SQUARE]},
+        r"at least two positions; coordinates\[0\] has 0",
+    ),
     "place named inside a FeatureCollection": (
         _collection(_feature(_POINT), _feature({"type": "Polygon", "coordinates": [[5]]})),
         r"features\[1\]\.geometry\.coordinates\[0\]\[0\] of a Polygon must be a position",
