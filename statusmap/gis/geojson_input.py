@@ -160,7 +160,8 @@ def _multi_point(coordinates: object, path: str, kind: str) -> None:
 
 
 def _line_string(coordinates: object, path: str, kind: str, *, part: bool = False) -> None:
-    positions = _positions(coordinates, path, kind, "a LineString: a list of positions")
+    what = "a LineString: a list of positions" if part else "a list of positions"
+    positions = _positions(coordinates, path, kind, what)
     if len(positions) < 2 and (positions or part):  # a LineString may be empty, not a part of one
         raise GeometryError(f"A line needs at least two positions; {path} has {len(positions)}.")
 

@@ -255,6 +255,10 @@ MALFORMED = {
         {"type": "LineString", "coordinates": [[10.5, 60.3], [10.6, 60.3, 5]]},
         "mixes positions",
     ),
+    "line is a number": (
+        {"type": "LineString", "coordinates": 5},
+        "coordinates of a LineString must be a list of positions, not a number",
+    ),
     "line with one position": (
         {"type": "LineString", "coordinates": [[10.5, 60.3]]},
         "at least two positions",
