@@ -1,13 +1,13 @@
 """Validation of incoming geometries: type, rings, self-intersection, range, place and size.
 
 Each check raises GeometryError with a message a person can act on, naming the place that is wrong.
+Reading GeoJSON text is in geojson_input; parse_geojson, GeometryError, drop_z and Z_DROPPED are
+re-exported here, where the rest of statusmap imports them from.
 """
 
 from __future__ import annotations
 
-import json
 import re
-from typing import Any
 
 import shapely
 from shapely.geometry import MultiPolygon
@@ -15,11 +15,14 @@ from shapely.geometry import Point
 from shapely.geometry import Polygon
 from shapely.geometry import Polygon as _Polygon
 from shapely.geometry import box
-from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 from shapely.validation import explain_validity
 
 from statusmap.gis.crs import to_utm
+from statusmap.gis.geojson_input import Z_DROPPED as Z_DROPPED
+from statusmap.gis.geojson_input import GeometryError as GeometryError
+from statusmap.gis.geojson_input import drop_z as drop_z
+from statusmap.gis.geojson_input import parse_geojson as parse_geojson
 
 # Where Norway is, coarsely: a hand-drawn envelope of the mainland and its islands that runs some
 # 20-40 km beyond the land border with Sweden, Finland and Russia (so no Norwegian address near the
@@ -81,68 +84,6 @@ NORWAY_EXTENTS = (
 )
 
 
-class GeometryError(ValueError):
-    """An incoming geometry that cannot be used; the message says what and where."""
-
-
-# Said to the user whenever heights are taken off an incoming geometry.
-Z_DROPPED = "The heights (Z coordinates) were dropped: statusmap stores positions only."
-
-
-def drop_z(geometry: BaseGeometry) -> tuple[BaseGeometry, bool]:
-    """Return the geometry in 2D, and whether it had heights (GIS exports often carry Z)."""
-    if not shapely.has_z(geometry):
-        return geometry, False
-    return shapely.force_2d(geometry), True
-
-
-def parse_geojson(
-    data: str | bytes | dict[str, Any], *, max_bytes: int, notes: list[str] | None = None
-) -> BaseGeometry:
-    """Parse a GeoJSON geometry, Feature or FeatureCollection into one shapely geometry."""
-    if not isinstance(data, dict):
-        if len(data) > max_bytes:
-            raise GeometryError(f"The geometry is {len(data)} bytes; the limit is {max_bytes}.")
-        try:
-            data = json.loads(data)
-        except ValueError as exc:
-            raise GeometryError(f"The geometry is not valid JSON: {exc}") from exc
-    if not isinstance(data, dict):
-        raise GeometryError("The geometry must be a GeoJSON object.")
-    if data.get("type") == "FeatureCollection":
-        parts = [parse_geojson(f, max_bytes=max_bytes) for f in data.get("features") or []]
-        if not parts:
-            raise GeometryError("The FeatureCollection has no features.")
-        return shapely.union_all(parts) if len(parts) > 1 else parts[0]
-    if data.get("type") == "Feature":
-        data = data.get("geometry") or {}
-    _check_rings_closed(data)
-    try:
-        return shape(data)
-    except (ValueError, TypeError, AttributeError, KeyError) as exc:
-        raise GeometryError(f"Not a GeoJSON geometry: {exc}") from exc
-
-
-def _check_rings_closed(geometry: dict[str, Any]) -> None:
-    kind = geometry.get("type")
-    if kind == "Polygon":
-        polygons = [geometry.get("coordinates") or []]
-    elif kind == "MultiPolygon":
-        polygons = geometry.get("coordinates") or []
-    else:
-        return
-    for polygon in polygons:
-        for ring in polygon:
-            if len(ring) < 4:
-                raise GeometryError("A polygon ring needs at least four positions.")
-            if list(ring[0]) != list(ring[-1]):
-                lon, lat = ring[0][:2]
-                raise GeometryError(
-                    f"A polygon ring is not closed: it starts at {_where(lon, lat)} "
-                    "but does not end there."
-                )
-
-
 def validate_area(
     geometry: BaseGeometry,
     *,
@@ -151,7 +92,8 @@ def validate_area(
     utm_epsg: int | None = None,
     tolerance_m: float = 2000.0,
 ) -> MultiPolygon:
-    """Check that an EPSG:4326 geometry can be an incident area; return it as a MultiPolygon."""
+    """Check that an EPSG:4326 geometry can be an incident area; return it as a 2D MultiPolygon."""
+    geometry, _ = drop_z(geometry)
     if not isinstance(geometry, Polygon | MultiPolygon):
         raise GeometryError(f"An area must be a Polygon or MultiPolygon, not {geometry.geom_type}.")
     if geometry.is_empty:

@@ -3,10 +3,12 @@
 import json
 
 import pytest
+import shapely
 from shapely.geometry import MultiPolygon
 from shapely.geometry import Polygon
 from shapely.geometry import box
 
+from statusmap.gis.validation import Z_DROPPED
 from statusmap.gis.validation import GeometryError
 from statusmap.gis.validation import check_point
 from statusmap.gis.validation import parse_geojson
@@ -144,3 +146,232 @@ def test_norwegian_extremes_are_in_norway(place: str) -> None:
 def test_places_abroad_are_not(place: str) -> None:
     with pytest.raises(GeometryError, match="outside Norway"):
         check_point(*ABROAD[place])
+
+
+# Malformed GeoJSON structure: each case is refused with GeometryError naming where it is wrong,
+# never with RecursionError, TypeError, AttributeError, OverflowError or a GEOS error.
+_POINT = {"type": "Point", "coordinates": [10.5, 60.3]}
+_SQUARE = [[10.5, 60.3], [10.6, 60.3], [10.6, 60.4], [10.5, 60.3]]
+_BOWTIE = [[10.55, 60.35], [10.57, 60.37], [10.57, 60.35], [10.55, 60.37], [10.55, 60.35]]
+
+
+def _feature(geometry: object) -> dict:
+    return {"type": "Feature", "properties": {}, "geometry": geometry}
+
+
+def _collection(*features: object) -> dict:
+    return {"type": "FeatureCollection", "features": list(features)}
+
+
+def _gc(geometries: object) -> dict:
+    return {"type": "GeometryCollection", "geometries": geometries}
+
+
+def _nested_gcs(depth: int) -> dict:
+    geometry: dict = _POINT
+    for _ in range(depth):
+        geometry = _gc([geometry])
+    return geometry
+
+
+MALFORMED = {
+    "deeply nested JSON text": ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+    "deeply nested JSON object": (
+        '{"type": "Polygon", "coordinates": ' + "[" * 100_000 + "]" * 100_000 + "}",
+        "nested too deeply",
+    ),
+    "top level is a number": (5, "must be a GeoJSON object, not a number"),
+    "top level is JSON list text": ("[1, 2]", "must be a GeoJSON object, not a list"),
+    "feature is a number": (_collection(5), r"features\[0\] is not a GeoJSON Feature object"),
+    "features is a number": (
+        {"type": "FeatureCollection", "features": 5},
+        "features of a FeatureCollection must be a list",
+    ),
+    "features is a string": (
+        {"type": "FeatureCollection", "features": '{"type": "Point"}'},
+        "features of a FeatureCollection must be a list",
+    ),
+    "FeatureCollection inside a FeatureCollection": (
+        _collection(_collection(_feature(_POINT))),
+        r"features\[0\] is not a GeoJSON Feature object.*FeatureCollection",
+    ),
+    "bare geometry in features": (
+        _collection(_feature(_POINT), _POINT),
+        r"features\[1\] is not a GeoJSON Feature object.*Point",
+    ),
+    "feature geometry is a number": (_feature(5), "geometry must be a GeoJSON geometry object"),
+    "feature geometry is a list": (
+        _collection(_feature([10.5, 60.3])),
+        r"features\[0\]\.geometry must be a GeoJSON geometry object, not a list",
+    ),
+    "feature geometry is null": (_collection(_feature(None)), r"features\[0\] has no geometry"),
+    "unknown geometry type": ({"type": 5}, r"its \"type\" must be one of Point"),
+    "no type": ({"coordinates": [1, 2]}, r"its \"type\" must be one of Point"),
+    "ring is a number": (
+        {"type": "Polygon", "coordinates": [5]},
+        r"coordinates\[0\] of a Polygon must be a ring",
+    ),
+    "polygon coordinates are a string": (
+        {"type": "Polygon", "coordinates": "abc"},
+        "coordinates of a Polygon must be a list of rings, not a string",
+    ),
+    "ring of strings": (
+        {"type": "Polygon", "coordinates": [["a", "b", "c", "a"]]},
+        r"coordinates\[0\]\[0\] of a Polygon must be a position",
+    ),
+    "ring of one-number positions": (
+        {"type": "Polygon", "coordinates": [[[1], [2], [3], [1]]]},
+        r"coordinates\[0\]\[0\] of a Polygon must be a position",
+    ),
+    "polygon in a MultiPolygon is a number": (
+        {"type": "MultiPolygon", "coordinates": [[_SQUARE], 5]},
+        r"coordinates\[1\] of a MultiPolygon must be a Polygon",
+    ),
+    "point coordinates are strings": (
+        {"type": "Point", "coordinates": ["10.5", "60.3"]},
+        r"coordinates\[0\] of a Point must be a finite number, not a string",
+    ),
+    "point coordinates are booleans": (
+        {"type": "Point", "coordinates": [True, False]},
+        r"coordinates\[0\] of a Point must be a finite number, not a boolean",
+    ),
+    "point coordinates are null": (
+        {"type": "Point", "coordinates": None},
+        "coordinates of a Point must be a position",
+    ),
+    "NaN": ('{"type": "Point", "coordinates": [NaN, 60.3]}', "finite number, not NaN"),
+    "Infinity": ('{"type": "Point", "coordinates": [10.5, -Infinity]}', "not -Infinity"),
+    "number beyond float range": ('{"type": "Point", "coordinates": [1e400, 60.3]}', "Infinity"),
+    "integer beyond float range": (
+        '{"type": "Point", "coordinates": [1' + "0" * 400 + ", 60.3]}",
+        "too large",
+    ),
+    "position with one number": ({"type": "Point", "coordinates": [10.5]}, "must be a position"),
+    "position with four numbers": (
+        {"type": "Point", "coordinates": [10.5, 60.3, 1, 2]},
+        "must be a position",
+    ),
+    "positions with and without height": (
+        {"type": "LineString", "coordinates": [[10.5, 60.3], [10.6, 60.3, 5]]},
+        "mixes positions",
+    ),
+    "line is a number": (
+        {"type": "LineString", "coordinates": 5},
+        "coordinates of a LineString must be a list of positions, not a number",
+    ),
+    "line with one position": (
+        {"type": "LineString", "coordinates": [[10.5, 60.3]]},
+        "at least two positions",
+    ),
+    "line in a MultiLineString is a number": (
+        {"type": "MultiLineString", "coordinates": [5]},
+        r"coordinates\[0\] of a MultiLineString must be a LineString",
+    ),
+    "multipoint of numbers": (
+        {"type": "MultiPoint", "coordinates": [1, 2]},
+        r"coordinates\[0\] of a MultiPoint must be a position",
+    ),
+    "geometries is a number": (_gc(5), "geometries of a GeometryCollection must be a list"),
+    "member of a GeometryCollection is a number": (
+        _gc([5]),
+        r"geometries\[0\] must be a GeoJSON geometry object",
+    ),
+    "GeometryCollections nested deeply": (_nested_gcs(5000), "nested too deeply"),
+    "GeometryCollections nested one too deep": (
+        _nested_gcs(4),
+        r"geometries\[0\]\.geometries\[0\]\.geometries\[0\] is a GeometryCollection nested",
+    ),
+    # found by the fuzzer: shapely raises IndexError and EmptyPartError on these
+    "Polygon without rings in a MultiPolygon": (
+        {"type": "MultiPolygon", "coordinates": [[], [_SQUARE]]},
+        r"coordinates\[0\] of a MultiPolygon is a Polygon without rings",
+    ),
+    "empty line in a MultiLineString": (
+        {"type": "MultiLineString", "coordinates": [[], _SQUARE]},
+        r"at least two positions; coordinates\[0\] has 0",
+    ),
+    "place named inside a FeatureCollection": (
+        _collection(_feature(_POINT), _feature({"type": "Polygon", "coordinates": [[5]]})),
+        r"features\[1\]\.geometry\.coordinates\[0\]\[0\] of a Polygon must be a position",
+    ),
+    "invalid features cannot be merged": (
+        _collection(*(_feature({"type": "Polygon", "coordinates": [_BOWTIE]}) for _ in range(2))),
+        r"cannot be merged.*features\[0\]",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(MALFORMED))
+def test_malformed_geojson_is_refused_with_the_place_named(case: str) -> None:
+    data, message = MALFORMED[case]
+    with pytest.raises(GeometryError, match=message):
+        parse_geojson(data, max_bytes=10_000_000)
+
+
+def test_unclosed_ring_message_names_the_ring() -> None:
+    ring = [[10.5, 60.3], [10.6, 60.3], [10.6, 60.4], [10.5, 60.4]]
+    data = {"type": "Polygon", "coordinates": [_SQUARE, ring]}
+    with pytest.raises(GeometryError, match=r"not closed: coordinates\[1\] starts at longitude"):
+        parse_geojson(data, max_bytes=10_000)
+
+
+def test_well_formed_geometries_still_parse() -> None:
+    assert parse_geojson({"type": "Polygon", "coordinates": []}, max_bytes=1000).is_empty
+    mixed = _gc([_POINT, {"type": "Polygon", "coordinates": [_SQUARE]}])
+    assert parse_geojson(_feature(mixed), max_bytes=10_000).geom_type == "GeometryCollection"
+    assert parse_geojson(_nested_gcs(3), max_bytes=10_000).geom_type == "GeometryCollection"
+    lines = {"type": "MultiLineString", "coordinates": [_SQUARE, _SQUARE[:2]]}
+    assert parse_geojson(lines, max_bytes=10_000).geom_type == "MultiLineString"
+    as_tuples = box(10.5, 60.3, 10.6, 60.4).__geo_interface__  # tuples, as shapely gives them
+    assert parse_geojson(as_tuples, max_bytes=10_000).area > 0
+
+
+def test_size_limit_counts_bytes_not_characters() -> None:
+    name = "Ålesund " * 100  # 900 bytes in UTF-8, 800 characters
+    text = json.dumps(
+        {"type": "Point", "coordinates": [6.15, 62.47], "name": name}, ensure_ascii=False
+    )
+    with pytest.raises(GeometryError, match="bytes"):
+        parse_geojson(text, max_bytes=len(text) + 50)
+    assert parse_geojson(text, max_bytes=len(text.encode()))
+
+
+# Heights: GIS exports often carry Z; statusmap keeps positions only, and says so.
+_SQUARE_Z = [[lon, lat, 120.5] for lon, lat in _SQUARE]
+
+
+def test_heights_are_dropped_from_geojson_with_a_note() -> None:
+    notes: list[str] = []
+    area = parse_geojson(
+        {"type": "Polygon", "coordinates": [_SQUARE_Z]}, max_bytes=10_000, notes=notes
+    )
+    assert not shapely.has_z(area) and area.area > 0
+    assert notes == [Z_DROPPED]
+    assert not shapely.has_z(
+        parse_geojson(_feature(_POINT | {"coordinates": [10.5, 60.3, 9]}), max_bytes=1000)
+    )
+
+
+def test_heights_of_many_features_give_one_note() -> None:
+    notes: list[str] = []
+    squares = [[[lon + i, lat, 7] for lon, lat in _SQUARE] for i in range(3)]
+    fc = _collection(*(_feature({"type": "Polygon", "coordinates": [ring]}) for ring in squares))
+    assert not shapely.has_z(parse_geojson(fc, max_bytes=100_000, notes=notes))
+    assert notes == [Z_DROPPED]
+
+
+def test_flat_geojson_gives_no_note() -> None:
+    notes: list[str] = []
+    parse_geojson({"type": "Polygon", "coordinates": [_SQUARE]}, max_bytes=10_000, notes=notes)
+    assert notes == []
+
+
+def test_ring_closed_in_position_but_not_in_height_is_closed() -> None:
+    ring = [*_SQUARE_Z[:-1], [*_SQUARE[0], 121.0]]
+    area = parse_geojson({"type": "Polygon", "coordinates": [ring]}, max_bytes=10_000)
+    assert area.area > 0
+
+
+def test_validate_area_drops_heights() -> None:
+    area = _validate(Polygon(_SQUARE_Z))
+    assert isinstance(area, MultiPolygon) and not shapely.has_z(area)
