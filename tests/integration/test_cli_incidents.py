@@ -79,21 +79,18 @@ def test_times_with_an_offset_or_outside_the_changes(
     assert _created(session).starts_at == utc
 
 
-def test_notes_from_the_validation_go_to_stderr(
-    app, session, area: Path, monkeypatch: pytest.MonkeyPatch
+def test_an_area_with_heights_is_stored_in_2d_and_the_command_says_so(
+    app, session, tmp_path: Path
 ) -> None:
-    import statusmap.cli_incidents as cli_incidents
+    """GIS exports often carry Z: the area is stored flat on both backends, and the user told."""
+    from statusmap.gis.validation import Z_DROPPED
 
-    parse = cli_incidents.parse_geojson
-
-    def noting(data, *, max_bytes, notes=None):  # type: ignore[no-untyped-def]
-        # What parse_geojson does with heights (Z), which the demo file here does not have.
-        assert notes is not None, "the command passes a list for notes"
-        notes.append("Heights (Z) were dropped from the area.")
-        return parse(data, max_bytes=max_bytes)
-
-    monkeypatch.setattr(cli_incidents, "parse_geojson", noting)
-    result = _create(app, area)
+    path = tmp_path / "area3d.geojson"
+    ring = [[lon, lat, 212.5] for lon, lat in SQUARE]
+    path.write_text(json.dumps({"type": "Polygon", "coordinates": [ring]}), encoding="utf-8")
+    result = _create(app, path)
     assert result.exit_code == 0, result.output
     assert "Created incident" in result.stdout
-    assert result.stderr.strip() == "Heights (Z) were dropped from the area."
+    assert result.stderr.strip() == Z_DROPPED
+    incident = _created(session)
+    assert incident.text("title", "nb") == TITLE and not incident.area.has_z
