@@ -36,8 +36,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from statusmap import web
     from statusmap.api.views import bp as api_bp
     from statusmap.public.views import bp as public_bp
+    from statusmap.tiles import views as tiles
 
     web.init_app(app)
+    tiles.init_app(app)
     app.register_blueprint(public_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 

@@ -14,6 +14,7 @@ from werkzeug.serving import make_server
 
 from statusmap import db
 from statusmap.cli_incidents import incident_group
+from statusmap.cli_streets import import_streets_command
 from statusmap.engine import WRITING
 from statusmap.engine import begin_writing
 from statusmap.migrations import upgrade as upgrade_schema
@@ -160,6 +161,7 @@ def register_commands(app: Flask) -> None:
     """Attach statusmap's commands to the app's CLI."""
     app.cli.add_command(db_group)
     app.cli.add_command(import_addresses_command)
+    app.cli.add_command(import_streets_command)
     app.cli.add_command(demo_command)
     app.cli.add_command(incident_group)
 

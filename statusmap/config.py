@@ -8,9 +8,12 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import Flask
+
+from statusmap.tiles.settings import TILE_DEFAULTS
+from statusmap.tiles.settings import TileConfigError
+from statusmap.tiles.settings import tile_settings
 
 SUPPORTED_LANGUAGES = ("nb", "nn", "en")
 # Times are shown in Norwegian time named CET/CEST (i18n.format_time); no other zone is offered.
@@ -20,10 +23,6 @@ DEFAULTS: dict[str, Any] = {
     # Empty means: SQLite file in the instance folder (see resolve_database_url).
     "DATABASE_URL": "",
     "SECRET_KEY": None,
-    # Base map tiles. Empty by default: a tile server sees every visitor's IP address, so an
-    # instance opts in (ideally through its own caching proxy). The map works without tiles.
-    "TILE_URL_TEMPLATE": "",
-    "TILE_ATTRIBUTION": "",
     "BABEL_DEFAULT_LOCALE": "nb",
     "BABEL_DEFAULT_TIMEZONE": TIME_ZONE,
     "LANGUAGES": list(SUPPORTED_LANGUAGES),
@@ -38,6 +37,8 @@ DEFAULTS: dict[str, Any] = {
     "PUBLIC_BASE_URL": "",
     # How many reverse proxies in front may set X-Forwarded-* (0: trust none).
     "PROXY_COUNT": 0,
+    # Base-map tiles through our own proxy (/tiles/...): statusmap/tiles/settings.py.
+    **TILE_DEFAULTS,
 }
 
 
@@ -79,7 +80,10 @@ def validate_config(config: Any) -> None:
         raise ConfigError(
             f"STATUSMAP_DATABASE_URL must be sqlite:///... or postgresql://..., got {url!r}"
         )
-    _check_tiles(config["TILE_URL_TEMPLATE"], config["TILE_ATTRIBUTION"])
+    try:
+        tile_settings(config)
+    except TileConfigError as exc:
+        raise ConfigError(str(exc)) from exc
     proxies = config["PROXY_COUNT"]
     if isinstance(proxies, bool) or not isinstance(proxies, int) or proxies < 0:
         raise ConfigError(f"STATUSMAP_PROXY_COUNT must be a whole number >= 0, got {proxies!r}")
@@ -95,22 +99,6 @@ def validate_config(config: Any) -> None:
             f"STATUSMAP_BABEL_DEFAULT_TIMEZONE must be {TIME_ZONE} (times are shown in Norwegian"
             f" time and named CET/CEST), got {zone!r}"
         )
-
-
-def _check_tiles(tiles: str, attribution: str) -> None:
-    """Refuse a tile URL that Leaflet or the CSP would misread, or tiles without a licence."""
-    if not tiles:
-        return
-    absolute = tiles.startswith(("https://", "http://")) and bool(urlsplit(tiles).netloc)
-    # "//host" and "/\\host" are other hosts to a browser (protocol-relative), not paths here.
-    same_host = tiles.startswith("/") and not tiles.startswith(("//", "/\\"))
-    if not (absolute or same_host) or "{z}" not in tiles:
-        raise ConfigError(
-            "STATUSMAP_TILE_URL_TEMPLATE must be an http(s):// URL or a path on this host"
-            f" starting with a single /, containing {{z}}/{{x}}/{{y}}; got {tiles!r}"
-        )
-    if not attribution:
-        raise ConfigError("STATUSMAP_TILE_ATTRIBUTION is required with tiles (the map's licence)")
 
 
 def _refuse_a_host_key_in_production(config: Any) -> None:

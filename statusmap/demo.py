@@ -38,6 +38,7 @@ from statusmap.models.audit import record
 from statusmap.municipalities import MunicipalityInput
 from statusmap.municipalities import get_municipality
 from statusmap.municipalities import save_municipality
+from statusmap.streets.importer import import_streets
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_DIR = ROOT / "gis_data" / "demo"
@@ -63,6 +64,13 @@ def load_demo(session: Session, *, now: datetime, data_dir: Path = DEMO_DIR) -> 
         )
     municipality = save_municipality(session, data, actor=ACTOR)
     summary = import_addresses(session, municipality, data_dir / "addresses.csv", actor=ACTOR)
+    import_streets(
+        session,
+        municipality,
+        data_dir / "streets.geojson",
+        actor=ACTOR,
+        attribution="Gater: demodata (CC0)",
+    )
     _flag_vulnerable(session, municipality, data_dir / "vulnerable.csv")
     _remove_seeded_incidents(session, municipality)
     incidents = [

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import secrets
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import Flask
 from flask import Response
@@ -103,19 +102,14 @@ def _remember_language(response: Response) -> Response:
 
 
 def _content_security_policy() -> str:
-    tiles = current_app.config["TILE_URL_TEMPLATE"]
-    tile_host = ""
-    if tiles.startswith(("https://", "http://")):  # else a path on our own host: 'self'
-        parts = urlsplit(tiles)
-        # Leaflet's {s} picks a subdomain (a., b., c.); CSP spells that as a wildcard.
-        tile_host = f"{parts.scheme}://{parts.netloc.replace('{s}', '*')}"
+    # Tiles come through our own proxy (/tiles/...), so images need no other host either.
     nonce = f"'nonce-{csp_nonce()}'"
     return "; ".join(
         [
             "default-src 'self'",
             f"script-src 'self' {nonce}",
             f"style-src 'self' {nonce}",
-            f"img-src 'self' data: {tile_host}".strip(),
+            "img-src 'self' data:",
             "connect-src 'self'",
             "object-src 'none'",
             "base-uri 'self'",
@@ -146,9 +140,9 @@ def _cache_control(response: Response) -> str | None:
     if "Set-Cookie" in response.headers or response.status_code >= 400:
         # A cookie belongs to one visitor; an error (a 404 included) should not outlive its cause.
         return "no-store"
-    if not request.path.startswith("/api/"):
-        return None
-    if request.method in ("GET", "HEAD") and response.status_code == 200:
+    if "Cache-Control" in response.headers or not request.path.startswith("/api/"):
+        return None  # the view said how long its answer keeps (streets, tiles), or a page
+    if request.method in ("GET", "HEAD") and response.status_code in (200, 304):
         return "public, max-age=60"
     return "no-store"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
@@ -14,6 +15,7 @@ from flask import request
 
 from statusmap import db
 from statusmap.feeds.geojson import feature_collection
+from statusmap.feeds.geojson import streets_collection
 from statusmap.gis.queries.incidents import incidents_covering_point
 from statusmap.gis.validation import GeometryError
 from statusmap.gis.validation import check_point
@@ -26,6 +28,7 @@ from statusmap.models import Municipality
 from statusmap.models.base import utcnow
 from statusmap.municipalities import get_municipality
 from statusmap.municipalities import list_municipalities
+from statusmap.streets.queries import streets_of
 from statusmap.web import external_url
 
 bp = Blueprint("api", __name__)
@@ -75,6 +78,23 @@ def incidents_geojson(slug: str) -> Response:
     body = _collection(found.current + found.resolved, now)
     response = jsonify(body)
     response.mimetype = "application/geo+json"
+    return response
+
+
+@bp.get("/<slug>/streets.geojson")
+def streets_geojson(slug: str) -> Response:
+    """The municipality's street layer (names and centrelines), for maps without tiles."""
+    municipality = _municipality(slug)
+    body = json.dumps(
+        streets_collection(streets_of(db.session(), municipality.id)),
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    response = Response(body, mimetype="application/geo+json")
+    # Changes only on import: browsers revalidate after five minutes and get a 304 if unchanged.
+    response.headers["Cache-Control"] = "public, max-age=300"
+    response.add_etag()
+    response.make_conditional(request)
     return response
 
 

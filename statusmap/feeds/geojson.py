@@ -16,6 +16,7 @@ from shapely.geometry.polygon import orient
 
 from statusmap.models import Incident
 from statusmap.models import IncidentStatus
+from statusmap.models import Street
 
 # Six decimals of a degree is about 0.1 m: RFC 7946 section 11.2 warns against more.
 PRECISION = 6
@@ -84,5 +85,19 @@ def feature_collection(
             i, language, url_for(i), kind_label(i), status_label(i.status_at(now)), now
         )
         for i in incidents
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def streets_collection(streets: list[Street]) -> dict[str, Any]:
+    """The street layer as an RFC 7946 FeatureCollection: each street's name and lines."""
+    features = [
+        {
+            "type": "Feature",
+            "id": street.id,
+            "geometry": rfc7946_geometry(street.geometry),
+            "properties": {"name": street.name},
+        }
+        for street in streets
     ]
     return {"type": "FeatureCollection", "features": features}

@@ -6,17 +6,16 @@ from dataclasses import dataclass
 
 import folium
 import shapely
-from markupsafe import escape
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import unary_union
 
 from statusmap.kinds import KIND_STYLES
-from statusmap.maps.parts import MapAssets
+from statusmap.maps.base import BaseMap
+from statusmap.maps.base import new_map
 from statusmap.maps.parts import MapParts
 from statusmap.maps.parts import render_parts
 from statusmap.maps.parts import tooltip_text
-from statusmap.maps.parts import use_local_assets
 from statusmap.models import IncidentKind
 
 
@@ -33,35 +32,22 @@ class MapZone:
     scheduled: bool = False
 
 
-@dataclass(frozen=True)
-class Tiles:
-    """An optional base layer: URL template and attribution."""
-
-    url: str
-    attribution: str
-
-
 def build_public_map(
     boundary: BaseGeometry,
     zones: list[MapZone],
-    assets: MapAssets,
+    base: BaseMap,
     *,
-    tiles: Tiles | None,
     boundary_label: str,
 ) -> MapParts:
-    """Build the public map, fitted to the municipality, and render it to embeddable parts."""
-    m = folium.Map(tiles=None, control_scale=True, prefer_canvas=False)
-    use_local_assets(m, assets)
-    if tiles:
-        folium.TileLayer(
-            tiles=tiles.url, attr=str(escape(tiles.attribution)), name="base", max_zoom=19
-        ).add_to(m)
+    """Build the public map on the shared base, framing the zones, and render it to parts."""
+    m = new_map(base)
     # The boundary is context only: not a tab stop, no tooltip (the legend names it).
     folium.GeoJson(
         mapping(_light(boundary.simplify(BOUNDARY_TOLERANCE_DEG, preserve_topology=True))),
         name="boundary",
         style_function=lambda _f: {"color": "#444", "weight": 2, "fill": False, "dashArray": ""},
         interactive=False,
+        control=False,
     ).add_to(m)
     for zone in zones:
         _add_zone(m, zone)
@@ -112,4 +98,5 @@ def _add_zone(m: folium.Map, zone: MapZone) -> None:
             f"<br>{tooltip_text(zone.title)}",
             sticky=False,
         ),
+        control=False,
     ).add_to(m)

@@ -10,6 +10,7 @@ from statusmap.models.incident import IncidentKind
 from statusmap.models.incident import IncidentStatus
 from statusmap.models.incident import IncidentUpdate
 from statusmap.models.municipality import Municipality
+from statusmap.models.street import Street
 
 __all__ = [
     "PUBLIC_STATUSES",
@@ -21,5 +22,6 @@ __all__ = [
     "IncidentStatus",
     "IncidentUpdate",
     "Municipality",
+    "Street",
     "VulnerableCategory",
 ]

@@ -42,6 +42,8 @@ class Municipality(Base):
     contact_email: Mapped[str] = mapped_column(String(200), default="")
     contact_url: Mapped[str] = mapped_column(String(500), default="")
     public_url: Mapped[str] = mapped_column(String(500), default="")
+    # Credit for the imported street layer (the source's licence), shown on every map.
+    streets_attribution: Mapped[str] = mapped_column(String(300), default="")
     is_demo: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

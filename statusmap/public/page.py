@@ -11,10 +11,9 @@ from statusmap.gis.queries.addresses import AddressCount
 from statusmap.gis.queries.addresses import count_addresses_in_area
 from statusmap.incidents.queries import PublicIncidents
 from statusmap.incidents.queries import public_incidents
-from statusmap.maps.parts import MapAssets
+from statusmap.maps.base import BaseMap
 from statusmap.maps.parts import MapParts
 from statusmap.maps.public_map import MapZone
-from statusmap.maps.public_map import Tiles
 from statusmap.maps.public_map import build_public_map
 from statusmap.models import Incident
 from statusmap.models import IncidentStatus
@@ -29,6 +28,7 @@ class PublicPage:
     incidents: PublicIncidents
     reach: dict[int, AddressCount]
     map: MapParts
+    base: BaseMap
     generated_at: datetime
 
 
@@ -40,8 +40,7 @@ def build_public_page(
     language: str,
     kind_label: dict[str, str],
     status_label: dict[str, str],
-    assets: MapAssets,
-    tiles: Tiles | None,
+    base: BaseMap,
     recent_days: int,
 ) -> PublicPage:
     """Collect the municipality's public incidents, count who they reach, and draw the map."""
@@ -57,13 +56,9 @@ def build_public_page(
         if i.area is not None
     ]
     parts = build_public_map(
-        municipality.boundary,
-        zones,
-        assets,
-        tiles=tiles,
-        boundary_label=municipality.name_in(language),
+        municipality.boundary, zones, base, boundary_label=municipality.name_in(language)
     )
-    return PublicPage(municipality, incidents, reach, parts, now)
+    return PublicPage(municipality, incidents, reach, parts, base, now)
 
 
 def _zone(

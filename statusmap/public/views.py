@@ -15,15 +15,13 @@ from statusmap.i18n import KIND_LABELS
 from statusmap.i18n import STATUS_LABELS
 from statusmap.i18n import current_language
 from statusmap.kinds import KIND_STYLES
-from statusmap.maps.parts import MapAssets
-from statusmap.maps.public_map import Tiles
 from statusmap.models import IncidentKind
 from statusmap.models import IncidentStatus
 from statusmap.models.base import utcnow
 from statusmap.municipalities import get_municipality
 from statusmap.municipalities import list_municipalities
 from statusmap.public.page import build_public_page
-from statusmap.web import vendor_url
+from statusmap.web_maps import base_map_for
 
 bp = Blueprint("public", __name__)
 
@@ -42,9 +40,6 @@ def municipality_page(slug: str) -> str:
     """The public status page: map and text list of the municipality's incidents."""
     municipality = get_municipality(db.session(), slug) or abort(404)
     config = current_app.config
-    tiles = None
-    if config["TILE_URL_TEMPLATE"]:
-        tiles = Tiles(config["TILE_URL_TEMPLATE"], config["TILE_ATTRIBUTION"])
     page = build_public_page(
         db.session(),
         municipality,
@@ -52,8 +47,7 @@ def municipality_page(slug: str) -> str:
         language=current_language(),
         kind_label={k.value: str(KIND_LABELS[k]) for k in IncidentKind},
         status_label={s.value: str(STATUS_LABELS[s]) for s in IncidentStatus},
-        assets=MapAssets(vendor_url("leaflet/leaflet.js"), vendor_url("leaflet/leaflet.css")),
-        tiles=tiles,
+        base=base_map_for(municipality),
         recent_days=config["RECENTLY_RESOLVED_DAYS"],
     )
     legend_kinds = sorted({i.kind for i in page.incidents.current}, key=list(IncidentKind).index)

@@ -51,7 +51,11 @@ def test_postgres_urls_use_psycopg(tmp_path: Path) -> None:
     ("settings", "message"),
     [
         ({"DATABASE_URL": "mysql://x"}, "STATUSMAP_DATABASE_URL"),
-        ({"TILE_URL_TEMPLATE": "ftp://tiles"}, "STATUSMAP_TILE_URL_TEMPLATE"),
+        ({"TILE_UPSTREAM": "ftp://tiles/{layer}/{z}/{x}/{y}"}, "STATUSMAP_TILE_UPSTREAM"),
+        ({"TILE_LAYERS": "topo"}, "STATUSMAP_TILE_LAYERS"),
+        ({"TILE_LAYERS": ["topo/../x"]}, "STATUSMAP_TILE_LAYERS"),
+        ({"TILE_MIN_ZOOM": 12, "TILE_MAX_ZOOM": 10}, "STATUSMAP_TILE_MIN_ZOOM"),
+        ({"TILE_TIMEOUT_SECONDS": "3"}, "STATUSMAP_TILE_TIMEOUT_SECONDS"),
         ({"LANGUAGES": ["nb", "sv"]}, "STATUSMAP_LANGUAGES"),
         ({"BABEL_DEFAULT_TIMEZONE": "UTC"}, "STATUSMAP_BABEL_DEFAULT_TIMEZONE"),
         ({"BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm"}, "STATUSMAP_BABEL_DEFAULT_TIMEZONE"),
@@ -73,34 +77,35 @@ def test_proxy_count_must_be_a_whole_number(
 
 def test_tiles_need_an_attribution(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="STATUSMAP_TILE_ATTRIBUTION"):
-        load_config(_app(tmp_path), {"TILE_URL_TEMPLATE": "https://t.example.no/{z}/{x}/{y}.png"})
+        load_config(_app(tmp_path), {"TILE_ATTRIBUTION": ""})
+    load_config(_app(tmp_path), {"TILE_ATTRIBUTION": "", "TILE_LAYERS": []})  # no tiles: fine
 
 
-TILES = "/{z}/{x}/{y}.png"
+TILES = "/{layer}/{z}/{x}/{y}.png"
 
 
 @pytest.mark.parametrize(
     "template",
     [
-        "//tiles.example.no" + TILES,  # protocol-relative: another host, and a broken CSP source
-        "/\\tiles.example.no" + TILES,  # browsers read a backslash as a slash
+        "//tiles.example.no" + TILES,  # protocol-relative: our server fetches it, so refused
+        "/tiles" + TILES,  # a path: the server has no host to fetch it from
         "https://" + TILES,  # no host
         "tiles.example.no" + TILES,
+        "https://tiles.example.no/{z}/{x}/{y}.png",  # two layers, but no {layer} to tell them
     ],
 )
-def test_tile_urls_must_be_http_or_a_path_on_this_host(tmp_path: Path, template: str) -> None:
-    settings = {"TILE_URL_TEMPLATE": template, "TILE_ATTRIBUTION": "© Kartverket"}
-    with pytest.raises(ConfigError, match="STATUSMAP_TILE_URL_TEMPLATE"):
-        load_config(_app(tmp_path), settings)
+def test_tile_upstreams_must_be_absolute_http_templates(tmp_path: Path, template: str) -> None:
+    with pytest.raises(ConfigError, match="STATUSMAP_TILE_UPSTREAM"):
+        load_config(_app(tmp_path), {"TILE_UPSTREAM": template})
 
 
-@pytest.mark.parametrize(
-    "template", ["https://{s}.tiles.example.no" + TILES, "http://127.0.0.1:8080" + TILES, TILES]
-)
-def test_good_tile_urls_are_accepted(tmp_path: Path, template: str) -> None:
+def test_kartverket_is_the_default_and_good_upstreams_are_accepted(tmp_path: Path) -> None:
     app = _app(tmp_path)
-    load_config(app, {"TILE_URL_TEMPLATE": template, "TILE_ATTRIBUTION": "© Kartverket"})
-    assert app.config["TILE_URL_TEMPLATE"] == template
+    load_config(app, None)
+    assert app.config["TILE_UPSTREAM"].startswith("https://cache.kartverket.no/")
+    assert app.config["TILE_LAYERS"] == ["topograatone", "topo"]
+    one = {"TILE_UPSTREAM": "http://127.0.0.1:8080/{z}/{x}/{y}.png", "TILE_LAYERS": ["osm"]}
+    load_config(_app(tmp_path), one)
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ WEB_LAYER = {
     "statusmap.extensions",
     "statusmap.i18n",
     "statusmap.web",
+    "statusmap.web_maps",
 }
 
 

@@ -1,0 +1,1 @@
+"""Streets: the base layer drawn from our own data."""

@@ -1,0 +1,1 @@
+"""Base-map tiles through our own host: the proxy, its settings and its route."""

@@ -1,0 +1,52 @@
+"""The base map of every page's map, from the app's settings: tiles through our proxy, the
+municipality's own street layer, attribution, zoom limits, names in the page's language."""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+
+from statusmap.maps.base import BaseMap
+from statusmap.maps.base import TileLayer
+from statusmap.maps.parts import MapAssets
+from statusmap.models import Municipality
+from statusmap.tiles.settings import tile_settings
+from statusmap.web import vendor_url
+
+# Names of Kartverket's layers in the switcher; another layer is shown by its own name.
+LAYER_NAMES = {
+    "topograatone": _l("Gråtonekart"),
+    "topo": _l("Fargekart"),
+    "toporaster": _l("Rasterkart"),
+}
+STREETS_ONLY = _l("Bare gater")
+
+
+def base_map_for(municipality: Municipality) -> BaseMap:
+    """The base map for a municipality's maps."""
+    config = current_app.config
+    settings = tile_settings(config)
+    tiles: tuple[TileLayer, ...] = ()
+    if settings is not None:
+        tiles = tuple(
+            TileLayer(
+                str(LAYER_NAMES.get(layer, layer)), _tile_url(layer), config["TILE_ATTRIBUTION"]
+            )
+            for layer in settings.layers
+        )
+    return BaseMap(
+        assets=MapAssets(vendor_url("leaflet/leaflet.js"), vendor_url("leaflet/leaflet.css")),
+        tiles=tiles,
+        streets_url=url_for("api.streets_geojson", slug=municipality.slug),
+        streets_attribution=municipality.streets_attribution,
+        streets_only_name=str(STREETS_ONLY),
+        min_zoom=max(settings.min_zoom, 8) if settings else 8,
+        max_zoom=min(settings.max_zoom, 19) if settings else 18,
+    )
+
+
+def _tile_url(layer: str) -> str:
+    """Leaflet's URL template for one layer of our tile route."""
+    example = url_for("tiles.tile", layer=layer, z=1, x=2, y=3)
+    return example.removesuffix("/1/2/3.png") + "/{z}/{x}/{y}.png"
