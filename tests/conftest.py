@@ -144,9 +144,11 @@ def database_url(request: pytest.FixtureRequest) -> str:
 
 
 @contextmanager
-def rolled_back_app(database_url: str) -> Iterator[Flask]:
-    """An app whose every write is rolled back when the block ends."""
-    flask_app = create_app({"DATABASE_URL": database_url, "TESTING": True, "SECRET_KEY": "test"})
+def rolled_back_app(database_url: str, **config: object) -> Iterator[Flask]:
+    """An app (with extra settings) whose every write is rolled back when the block ends."""
+    flask_app = create_app(
+        {"DATABASE_URL": database_url, "TESTING": True, "SECRET_KEY": "test", **config}
+    )
     database = get_db(flask_app)
     assert database.engine is not None
     connection = database.engine.connect()

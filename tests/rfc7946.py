@@ -37,6 +37,12 @@ def _check_polygon(rings: list[Any], where: str) -> list[str]:
     return problems
 
 
+def _check_line(positions: list[Any], where: str) -> list[str]:
+    if not isinstance(positions, list) or len(positions) < 2:
+        return [f"{where}: a line needs two or more positions"]
+    return [p for position in positions for p in _check_position(position, where)]
+
+
 def check_geometry(geometry: Any, where: str) -> list[str]:
     """Return the RFC 7946 problems of one geometry object."""
     if geometry is None:
@@ -46,6 +52,10 @@ def check_geometry(geometry: Any, where: str) -> list[str]:
     kind, coordinates = geometry.get("type"), geometry.get("coordinates")
     if kind == "Point":
         return _check_position(coordinates, where)
+    if kind == "LineString":
+        return _check_line(coordinates, where)
+    if kind == "MultiLineString":
+        return [p for i, line in enumerate(coordinates) for p in _check_line(line, f"{where}.{i}")]
     if kind == "Polygon":
         return _check_polygon(coordinates, where)
     if kind == "MultiPolygon":

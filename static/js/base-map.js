@@ -5,7 +5,7 @@
 (function () {
   "use strict";
 
-  var LABELS_FROM_ZOOM = 15;
+  var LABELS_FROM_ZOOM = 14;
 
   function leftToRight(latlngs) {
     // Text along a line reads in the line's direction: draw names west to east.

@@ -56,7 +56,9 @@ class SpatialIndex:
             f"""CREATE TRIGGER {rtree}_insert AFTER INSERT ON {t} WHEN new.{c} IS NOT NULL BEGIN
                   INSERT INTO {rtree} VALUES (new.id, {_box("new.", c)});
                 END""",
-            f"""CREATE TRIGGER {rtree}_update AFTER UPDATE OF id, {c} ON {t} BEGIN
+            # Only when the geometry (or id) really changed: a re-import rewrites every row.
+            f"""CREATE TRIGGER {rtree}_update AFTER UPDATE OF id, {c} ON {t}
+                WHEN old.id IS NOT new.id OR old.{c} IS NOT new.{c} BEGIN
                   DELETE FROM {rtree} WHERE id = old.id;
                   INSERT INTO {rtree} SELECT new.id, {_box("new.", c)} WHERE new.{c} IS NOT NULL;
                 END""",

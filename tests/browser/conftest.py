@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -32,16 +33,25 @@ AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.m
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-results"
 
 
-@pytest.fixture(scope="session")
-def live_server(sqlite_database: str) -> Iterator[str]:
-    """Serve the demo database on 127.0.0.1 on a free port; yield the base URL."""
-    app = create_app({"DATABASE_URL": sqlite_database, "SECRET_KEY": "browser-test"})
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+@contextmanager
+def serve(database_url: str, **config: object) -> Iterator[str]:
+    """Serve the app on 127.0.0.1 on a free port for the block; yield the base URL."""
+    settings = {"DATABASE_URL": database_url, "SECRET_KEY": "browser-test", **config}
+    server = make_server("127.0.0.1", 0, create_app(settings), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.port}"
-    server.shutdown()
-    thread.join(timeout=5)
+    try:
+        yield f"http://127.0.0.1:{server.port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def live_server(sqlite_database: str) -> Iterator[str]:
+    """The demo with no tile source (the street layer alone), as on a machine with no network."""
+    with serve(sqlite_database, TILE_LAYERS=[]) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
