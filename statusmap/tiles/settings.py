@@ -98,3 +98,10 @@ def _check_upstream(template: str, layers: int) -> None:
         raise TileConfigError(
             f"STATUSMAP_TILE_UPSTREAM lacks {', '.join(missing)} (got {template!r})"
         )
+    try:
+        template.format(layer="topo", z=1, x=1, y=1)
+    except (KeyError, IndexError, ValueError) as exc:
+        raise TileConfigError(
+            "STATUSMAP_TILE_UPSTREAM may hold only {layer}, {z}, {x} and {y} in braces "
+            f"(got {template!r})"
+        ) from exc

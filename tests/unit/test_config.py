@@ -92,6 +92,7 @@ TILES = "/{layer}/{z}/{x}/{y}.png"
         "https://" + TILES,  # no host
         "tiles.example.no" + TILES,
         "https://tiles.example.no/{z}/{x}/{y}.png",  # two layers, but no {layer} to tell them
+        "https://{s}.tiles.example.no" + TILES,  # Leaflet's subdomains mean nothing to us
     ],
 )
 def test_tile_upstreams_must_be_absolute_http_templates(tmp_path: Path, template: str) -> None:
