@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from flask import Flask
@@ -12,14 +13,17 @@ from flask.cli import FlaskGroup
 from flask.cli import with_appcontext
 from werkzeug.serving import make_server
 
+if TYPE_CHECKING:
+    from statusmap.addresses.importer import ImportSummary
+
 from statusmap import db
+from statusmap.cli_common import writing_session_for
 from statusmap.cli_incidents import incident_group
 from statusmap.cli_streets import import_streets_command
 from statusmap.engine import WRITING
 from statusmap.engine import begin_writing
 from statusmap.migrations import upgrade as upgrade_schema
 from statusmap.models.base import utcnow
-from statusmap.municipalities import get_municipality
 
 # Heavy libraries (pandas, geopandas) are imported inside the commands that use them, so web
 # workers, which load this module to register the commands, never pay for them.
@@ -61,11 +65,7 @@ def import_addresses_command(path: Path, slug: str, retire_missing: bool) -> Non
     from statusmap.addresses.importer import import_addresses
     from statusmap.addresses.reader import AddressFileError
 
-    session = db.session()
-    begin_writing(session)
-    municipality = get_municipality(session, slug)
-    if municipality is None:
-        raise click.ClickException(f"No municipality with slug {slug!r}.")
+    session, municipality = writing_session_for(slug)
     bar = _ProgressBar()
     try:
         summary = import_addresses(
@@ -86,6 +86,10 @@ def import_addresses_command(path: Path, slug: str, retire_missing: bool) -> Non
         raise
     finally:
         bar.close()
+    _print_summary(summary, retire_missing)
+
+
+def _print_summary(summary: ImportSummary, retire_missing: bool) -> None:
     click.echo(f"Rows read: {summary.read}")
     if summary.other_municipalities:
         click.echo(f"Skipped, other municipalities: {summary.other_municipalities}")

@@ -17,8 +17,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from shapely.geometry.base import BaseGeometry
 
-from statusmap import db
-from statusmap.engine import begin_writing
+from statusmap.cli_common import writing_session_for
 from statusmap.gis.crs import reproject
 from statusmap.gis.validation import GeometryError
 from statusmap.gis.validation import parse_geojson
@@ -30,7 +29,6 @@ from statusmap.incidents.operations import create_incident
 from statusmap.models import IncidentKind
 from statusmap.models import IncidentStatus
 from statusmap.models.base import utcnow
-from statusmap.municipalities import get_municipality
 
 
 def _time(value: str | None) -> datetime | None:
@@ -115,11 +113,7 @@ def create_command(
     slug: str, kind: str, status: str, area: Path | None, crs: int, **texts_and_times: Any
 ) -> None:
     """Create an incident; nothing is stored if anything is wrong."""
-    session = db.session()
-    begin_writing(session)
-    municipality = get_municipality(session, slug)
-    if municipality is None:
-        raise click.ClickException(f"No municipality with slug {slug!r}.")
+    session, municipality = writing_session_for(slug)
     config = current_app.config
     t = texts_and_times
     notes: list[str] = []  # what the validation changed on the way, e.g. dropped heights

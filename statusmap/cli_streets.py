@@ -8,9 +8,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from statusmap import db
-from statusmap.engine import begin_writing
-from statusmap.municipalities import get_municipality
+from statusmap.cli_common import writing_session_for
 
 
 @click.command("import-streets")
@@ -33,11 +31,7 @@ def import_streets_command(
     from statusmap.streets.importer import StreetFileError
     from statusmap.streets.importer import import_streets
 
-    session = db.session()
-    begin_writing(session)
-    municipality = get_municipality(session, slug)
-    if municipality is None:
-        raise click.ClickException(f"No municipality with slug {slug!r}.")
+    session, municipality = writing_session_for(slug)
     try:
         summary = import_streets(
             session,

@@ -131,6 +131,22 @@ def _checked_area(
     )
 
 
+def _fields(data: IncidentInput, area: MultiPolygon | None) -> dict[str, object]:
+    """The incident's columns as an editor's input sets them."""
+    return {
+        "kind": data.kind,
+        "status": data.status,
+        "area": area,
+        "title": dict(data.title),
+        "summary": dict(data.summary),
+        "advice": dict(data.advice),
+        "cause": dict(data.cause),
+        "starts_at": data.starts_at,
+        "expected_end": data.expected_end,
+        "resolved_at": data.resolved_at,
+    }
+
+
 def edit_incident(
     session: Session,
     incident: Incident,
@@ -144,18 +160,7 @@ def edit_incident(
     check_version(incident, expected_version)
     check_incident_input(data)
     area = _checked_area(data.area, incident.municipality, limits or GeometryLimits())
-    values = {
-        "kind": data.kind,
-        "status": data.status,
-        "area": area,
-        "title": dict(data.title),
-        "summary": dict(data.summary),
-        "advice": dict(data.advice),
-        "cause": dict(data.cause),
-        "starts_at": data.starts_at,
-        "expected_end": data.expected_end,
-        "resolved_at": data.resolved_at,
-    }
+    values = _fields(data, area)
     changed = sorted(key for key, value in values.items() if getattr(incident, key) != value)
     for key in changed:
         setattr(incident, key, values[key])

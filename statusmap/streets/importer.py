@@ -68,16 +68,7 @@ def import_streets(
     summary = StreetSummary(read=len(frame))
     column = _name_column(frame, name_field, path)
     names = frame[column].fillna("").astype(str).str.strip() if column else None
-    lines = frame.geometry
-    if lines.has_z.any():
-        summary.notes.append(Z_DROPPED)
-    local = lines.to_crs(municipality.utm_epsg).force_2d()
-    is_line = local.geom_type.isin(["LineString", "MultiLineString"]) & ~local.is_empty
-    summary.not_lines = int((~is_line).sum())
-    area = to_utm(municipality.boundary, municipality.utm_epsg).buffer(margin_m)
-    clipped = local[is_line].intersection(area)
-    kept = clipped[~clipped.is_empty]
-    summary.outside = int(is_line.sum()) - len(kept)
+    kept = _lines_inside(frame.geometry, municipality, margin_m, summary)
     rows = _streets(kept, None if names is None else names[kept.index], municipality)
     if not rows:
         raise StreetFileError(
@@ -100,6 +91,22 @@ def import_streets(
         streets=summary.streets,
     )
     return summary
+
+
+def _lines_inside(
+    lines: gpd.GeoSeries, municipality: Municipality, margin_m: float, summary: StreetSummary
+) -> gpd.GeoSeries:
+    """The lines, in the municipality's UTM zone, 2D, clipped to it plus the margin."""
+    if lines.has_z.any():
+        summary.notes.append(Z_DROPPED)
+    local = lines.to_crs(municipality.utm_epsg).force_2d()
+    is_line = local.geom_type.isin(["LineString", "MultiLineString"]) & ~local.is_empty
+    summary.not_lines = int((~is_line).sum())
+    area = to_utm(municipality.boundary, municipality.utm_epsg).buffer(margin_m)
+    clipped = local[is_line].intersection(area)
+    kept = clipped[~clipped.is_empty]
+    summary.outside = int(is_line.sum()) - len(kept)
+    return kept
 
 
 def _read(path: Path, crs: int | None) -> gpd.GeoDataFrame:
