@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from statusmap.addresses.importer import ImportSummary
 
 from statusmap import db
-from statusmap.cli_common import writing_session_for
+from statusmap.cli_common import municipality_for
 from statusmap.cli_incidents import incident_group
 from statusmap.cli_streets import import_streets_command
 from statusmap.engine import WRITING
@@ -59,23 +59,34 @@ def db_upgrade() -> None:
     help="The file is the municipality's whole download: retire known addresses it lacks "
     "(kept for history, no longer counted or notified). Never use it with a partial file.",
 )
+@click.option(
+    "--allow-mass-retire",
+    is_flag=True,
+    help="With --retire-missing: retire even more than 10 %% of the addresses (a merger, say).",
+)
 @with_appcontext
-def import_addresses_command(path: Path, slug: str, retire_missing: bool) -> None:
+def import_addresses_command(
+    path: Path, slug: str, retire_missing: bool, allow_mass_retire: bool
+) -> None:
     """Import Kartverket's address download (CSV, GeoJSON or GeoPackage) into a municipality."""
-    from statusmap.addresses.importer import import_addresses
+    from statusmap.addresses.importer import prepare_addresses
+    from statusmap.addresses.importer import write_addresses
     from statusmap.addresses.reader import AddressFileError
 
-    session, municipality = writing_session_for(slug)
+    session, municipality = municipality_for(slug)
     bar = _ProgressBar()
     try:
-        summary = import_addresses(
+        tolerance = current_app.config["BOUNDARY_TOLERANCE_M"]
+        prepared = prepare_addresses(municipality, path, tolerance_m=tolerance)
+        begin_writing(session)  # only now: the file is read and checked
+        summary = write_addresses(
             session,
             municipality,
-            path,
+            prepared,
             actor="cli:import-addresses",
-            tolerance_m=current_app.config["BOUNDARY_TOLERANCE_M"],
             progress=bar,
             retire_missing=retire_missing,
+            allow_mass_retire=allow_mass_retire,
         )
         session.commit()
     except AddressFileError as exc:

@@ -8,7 +8,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from statusmap.cli_common import writing_session_for
+from statusmap.cli_common import municipality_for
+from statusmap.engine import begin_writing
 
 
 @click.command("import-streets")
@@ -29,19 +30,18 @@ def import_streets_command(
 ) -> None:
     """Replace a municipality's streets with the lines of a GIS file (GeoJSON, GPKG, SHP...)."""
     from statusmap.streets.importer import StreetFileError
-    from statusmap.streets.importer import import_streets
+    from statusmap.streets.importer import prepare_streets
+    from statusmap.streets.importer import replace_streets
 
-    session, municipality = writing_session_for(slug)
+    session, municipality = municipality_for(slug)
     try:
-        summary = import_streets(
-            session,
-            municipality,
-            path,
-            actor="cli:import-streets",
-            name_field=name_field,
-            crs=crs,
-            margin_m=current_app.config["BOUNDARY_TOLERANCE_M"],
-            attribution=attribution,
+        margin = current_app.config["BOUNDARY_TOLERANCE_M"]
+        prepared = prepare_streets(
+            municipality, path, name_field=name_field, crs=crs, margin_m=margin
+        )
+        begin_writing(session)  # only now: the file is read, clipped and simplified
+        summary = replace_streets(
+            session, municipality, prepared, actor="cli:import-streets", attribution=attribution
         )
         session.commit()
     except StreetFileError as exc:

@@ -42,7 +42,9 @@ class Database:
         """A request that may write starts its transaction as a writer (see begin_writing)."""
         from flask import request
 
-        if request.method not in SAFE_METHODS:
+        # Only a request that reached a view may write; a POST to nowhere (404, 405) must not
+        # take SQLite's write lock and wait behind an import.
+        if request.method not in SAFE_METHODS and request.url_rule is not None:
             begin_writing(self.session())
 
     def _remove_session(self, _exc: BaseException | None) -> None:

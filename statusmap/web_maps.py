@@ -11,6 +11,7 @@ from statusmap.maps.base import BaseMap
 from statusmap.maps.base import TileLayer
 from statusmap.maps.parts import MapAssets
 from statusmap.models import Municipality
+from statusmap.tiles.settings import MAP_MIN_ZOOM
 from statusmap.tiles.settings import tile_settings
 from statusmap.web import vendor_url
 
@@ -41,8 +42,8 @@ def base_map_for(municipality: Municipality) -> BaseMap:
         streets_url=url_for("api.streets_geojson", slug=municipality.slug),
         streets_attribution=municipality.streets_attribution,
         streets_only_name=str(STREETS_ONLY),
-        min_zoom=max(settings.min_zoom, 8) if settings else 8,
-        max_zoom=min(settings.max_zoom, 19) if settings else 18,
+        min_zoom=max(settings.min_zoom, MAP_MIN_ZOOM) if settings else MAP_MIN_ZOOM,
+        max_zoom=settings.max_zoom if settings else 18,
     )
 
 

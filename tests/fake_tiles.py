@@ -1,8 +1,9 @@
 """A fake upstream tile server on a local port, for the tile proxy's tests (no network needed).
 
 Paths are /<layer>/<z>/<y>/<x>.png (row before column, as Kartverket's cache). Layers:
-'hang' never answers (for 30 s), 'broken' answers 500, 'missing' 404, 'html' a web page;
-every other layer gets a small PNG that names the tile.
+'hang' never answers (for 30 s), 'broken' answers 500, 'missing' 404, 'html' a web page,
+'short' a PNG cut off before its Content-Length, 'garbage' no HTTP at all, 'redirect' a 302 to
+another host; every other layer gets a small PNG.
 """
 
 from __future__ import annotations
@@ -43,6 +44,18 @@ def fake_tile_server() -> Iterator[FakeTiles]:
             layer = self.path.strip("/").split("/", 1)[0]
             if layer == "hang":
                 time.sleep(state.hang_seconds)
+                return
+            if layer == "garbage":
+                self.wfile.write(b"SURPRISE\r\n\r\n")
+                return
+            if layer in ("short", "redirect"):
+                self.send_response(200 if layer == "short" else 302)
+                self.send_header("Content-Type", "image/png")
+                self.send_header("Content-Length", str(len(PNG)))
+                self.send_header("Location", "http://169.254.169.254/latest/meta-data")
+                self.end_headers()
+                self.wfile.write(PNG[:5] if layer == "short" else b"")
+                self.close_connection = True
                 return
             status, kind, body = {
                 "broken": (500, "text/plain", b"oops"),

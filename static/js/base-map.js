@@ -7,6 +7,13 @@
 
   var LABELS_FROM_ZOOM = 14;
 
+  function asText(value) {
+    // Leaflet puts attributions in as HTML; ours is plain text from an import.
+    var span = document.createElement("span");
+    span.textContent = value || "";
+    return span.innerHTML;
+  }
+
   function leftToRight(latlngs) {
     // Text along a line reads in the line's direction: draw names west to east.
     return latlngs[0].lng > latlngs[latlngs.length - 1].lng ? latlngs.slice().reverse() : latlngs;
@@ -49,7 +56,7 @@
       pane: "streets",
       renderer: renderer,
       interactive: false,
-      attribution: frame.dataset.streetsAttribution || "",
+      attribution: asText(frame.dataset.streetsAttribution),
       style: function () { return { color: "#b4b4b4", weight: width(), opacity: 1 }; }
     }).addTo(map);
     var labels = [];

@@ -53,6 +53,67 @@ class ImportSummary:
         return self.inserted + self.updated
 
 
+@dataclass
+class PreparedImport:
+    """A read and checked file, ready to write: nothing has touched the database yet."""
+
+    path: Path
+    rows: pd.DataFrame  # the good rows, reprojected
+    in_file: set[str]  # every identifier the file has for this municipality, good or not
+    summary: ImportSummary
+
+
+# A complete file that would retire more than this share of the current addresses (and more
+# than RETIRE_FREELY of them) is more likely truncated than true: refused unless allowed.
+RETIRE_SHARE_LIMIT = 0.10
+RETIRE_FREELY = 10
+
+
+def prepare_addresses(
+    municipality: Municipality, path: Path, *, tolerance_m: float = 2000.0
+) -> PreparedImport:
+    """Read and check an address file (no database); raise AddressFileError if unreadable."""
+    table = read_address_file(path, kommunenummer=municipality.kommunenummer)
+    if table.read == 0:
+        raise AddressFileError(f"{path.name} holds no address rows.")
+    summary = ImportSummary(read=table.read, other_municipalities=table.other_municipalities)
+    summary.notes.extend(table.notes)
+    table.rows["source_id"] = source_ids(table.rows)
+    rows, summary.rejected = clean_rows(table.rows, municipality, tolerance_m)
+    return PreparedImport(path, rows, set(table.rows["source_id"]), summary)
+
+
+def write_addresses(
+    session: Session,
+    municipality: Municipality,
+    prepared: PreparedImport,
+    *,
+    actor: str,
+    progress: Progress | None = None,
+    retire_missing: bool = False,
+    allow_mass_retire: bool = False,
+) -> ImportSummary:
+    """Upsert the prepared rows (only the columns the file has); retire what it lacks if asked.
+
+    With retire_missing (the file is the municipality's whole download), known addresses absent
+    from it are retired: kept, but no longer counted. Refused, before anything is written, when
+    that would retire nearly everything (a truncated download) unless allow_mass_retire.
+    """
+    summary, name = prepared.summary, prepared.path.name
+    gone: list[int] = []
+    if retire_missing:
+        if prepared.rows.empty:
+            raise AddressFileError(
+                f"{name} has no usable address of {municipality.name_in('nb')}; "
+                "refusing to retire every address."
+            )
+        gone = _missing(session, municipality, prepared.in_file, allow_mass_retire, name)
+    _upsert(session, municipality, prepared.rows, summary, progress)
+    summary.retired = _retire(session, gone)
+    _audit(session, municipality, prepared.path, summary, actor)
+    return summary
+
+
 def import_addresses(
     session: Session,
     municipality: Municipality,
@@ -62,30 +123,19 @@ def import_addresses(
     tolerance_m: float = 2000.0,
     progress: Progress | None = None,
     retire_missing: bool = False,
+    allow_mass_retire: bool = False,
 ) -> ImportSummary:
-    """Import an address file into a municipality; raise AddressFileError if it is unreadable.
-
-    A re-import changes only what the file says: a column the file lacks leaves that field of
-    known addresses as it was. With retire_missing (the file is the municipality's whole
-    download), known addresses absent from the file are retired: kept, but no longer counted.
-    """
-    table = read_address_file(path, kommunenummer=municipality.kommunenummer)
-    if table.read == 0:
-        raise AddressFileError(f"{path.name} holds no address rows.")
-    summary = ImportSummary(read=table.read, other_municipalities=table.other_municipalities)
-    summary.notes.extend(table.notes)
-    table.rows["source_id"] = source_ids(table.rows)
-    rows, summary.rejected = clean_rows(table.rows, municipality, tolerance_m)
-    if retire_missing and rows.empty:
-        raise AddressFileError(
-            f"{path.name} has no usable address of {municipality.name_in('nb')}; "
-            "refusing to retire every address."
-        )
-    _upsert(session, municipality, rows, summary, progress)
-    if retire_missing:
-        summary.retired = _retire_missing(session, municipality, set(table.rows["source_id"]))
-    _audit(session, municipality, path, summary, actor)
-    return summary
+    """Read, check and write an address file in one go (see prepare_ and write_addresses)."""
+    prepared = prepare_addresses(municipality, path, tolerance_m=tolerance_m)
+    return write_addresses(
+        session,
+        municipality,
+        prepared,
+        actor=actor,
+        progress=progress,
+        retire_missing=retire_missing,
+        allow_mass_retire=allow_mass_retire,
+    )
 
 
 def _audit(
@@ -181,16 +231,31 @@ def _upsert(
     summary.inserted, summary.updated = len(new), len(changed)
 
 
-def _retire_missing(session: Session, municipality: Municipality, in_file: set[str]) -> int:
-    """Retire the municipality's current addresses whose identifier the file does not have."""
+def _missing(
+    session: Session, municipality: Municipality, in_file: set[str], allow_mass: bool, name: str
+) -> list[int]:
+    """Ids of the current addresses the file does not have; refuse a suspiciously many."""
     current = select(Address.id, Address.source_id).where(
         Address.municipality_id == municipality.id, Address.retired_at.is_(None)
     )
-    gone = [row.id for row in session.execute(current) if row.source_id not in in_file]
+    rows = session.execute(current).all()
+    gone = [row.id for row in rows if row.source_id not in in_file]
+    limit = max(RETIRE_FREELY, RETIRE_SHARE_LIMIT * len(rows))
+    if len(gone) > limit and not allow_mass:
+        raise AddressFileError(
+            f"{name} lacks {len(gone)} of the {len(rows)} current addresses "
+            f"({len(gone) / len(rows):.0%}); is the download complete? Refusing to retire them "
+            "without --allow-mass-retire."
+        )
+    return gone
+
+
+def _retire(session: Session, ids: list[int]) -> int:
+    """Mark addresses as no longer in the register (kept for history)."""
     now = utcnow()
-    for start in range(0, len(gone), BATCH):
-        chunk = gone[start : start + BATCH]
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start : start + BATCH]
         session.execute(
             update(Address).where(Address.id.in_(chunk)).values(retired_at=now, updated_at=now)
         )
-    return len(gone)
+    return len(ids)

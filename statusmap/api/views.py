@@ -29,6 +29,7 @@ from statusmap.models.base import utcnow
 from statusmap.municipalities import get_municipality
 from statusmap.municipalities import list_municipalities
 from statusmap.streets.queries import streets_of
+from statusmap.streets.queries import streets_version
 from statusmap.web import external_url
 
 bp = Blueprint("api", __name__)
@@ -85,12 +86,16 @@ def incidents_geojson(slug: str) -> Response:
 def streets_geojson(slug: str) -> Response:
     """The municipality's street layer (names and centrelines), for maps without tiles."""
     municipality = _municipality(slug)
-    body = json.dumps(
-        streets_collection(streets_of(db.session(), municipality.id)),
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
-    response = Response(body, mimetype="application/geo+json")
+    session = db.session()
+    # Built once per import and kept with the app: a request costs one small query.
+    version = streets_version(session, municipality.id)
+    built: dict[int, tuple[object, bytes]] = current_app.extensions.setdefault("streets", {})
+    cached = built.get(municipality.id)
+    if cached is None or cached[0] != version:
+        collection = streets_collection(streets_of(session, municipality.id))
+        body = json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode()
+        built[municipality.id] = cached = (version, body)
+    response = Response(cached[1], mimetype="application/geo+json")
     # Changes only on import: browsers revalidate after five minutes and get a 304 if unchanged.
     response.headers["Cache-Control"] = "public, max-age=300"
     response.add_etag()

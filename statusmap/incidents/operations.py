@@ -9,6 +9,7 @@ from datetime import datetime
 from shapely.geometry import MultiPolygon
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from statusmap.gis.validation import validate_area
 from statusmap.models import Incident
@@ -26,6 +27,18 @@ class IncidentError(ValueError):
 
 class StaleEditError(IncidentError):
     """Someone else saved the incident after this editor opened it; nothing was changed."""
+
+
+def _flush_as(session: Session, incident: Incident, expected_version: int) -> None:
+    """Flush an edit; another editor's save that overlapped it is refused like a stale one."""
+    incident_id = incident.id  # after a failed flush the session must roll back before reading
+    try:
+        session.flush()
+    except StaleDataError as exc:
+        raise StaleEditError(
+            f"Incident {incident_id} was changed by someone else while you saved (you had "
+            f"version {expected_version}). Open it again to see their change, then make yours."
+        ) from exc
 
 
 def check_version(incident: Incident, expected_version: int) -> None:
@@ -166,7 +179,7 @@ def edit_incident(
         setattr(incident, key, values[key])
     if changed:
         incident.updated_at = utcnow()
-        session.flush()  # the version counter moves on, so later stale edits are refused too
+        _flush_as(session, incident, expected_version)  # the version moves on
         record(
             session,
             actor=actor,
@@ -192,13 +205,16 @@ def add_update(
     check_version(incident, expected_version)
     if not (body.get("nb") or "").strip():
         raise IncidentError("An update needs a text in bokmål.")
-    update = IncidentUpdate(incident=incident, status=incident.status, body=dict(body))
+    now = utcnow()
+    # The status the public saw when the entry was written (a started scheduled job is active).
+    status = incident.status_at(now)
+    update = IncidentUpdate(incident=incident, status=status, body=dict(body))
     if at is not None:
         update.created_at = at
     session.add(update)
     # Feeds and caches key on version and updated_at: a new timeline entry changes what they show.
-    incident.updated_at = utcnow()
-    session.flush()
+    incident.updated_at = now
+    _flush_as(session, incident, expected_version)
     record(
         session,
         actor=actor,

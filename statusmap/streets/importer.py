@@ -52,18 +52,24 @@ class StreetSummary:
     notes: list[str] = field(default_factory=list)
 
 
-def import_streets(
-    session: Session,
+@dataclass
+class PreparedStreets:
+    """A read, clipped and simplified street file, ready to store; no database touched yet."""
+
+    path: Path
+    rows: list[dict[str, object]]
+    summary: StreetSummary
+
+
+def prepare_streets(
     municipality: Municipality,
     path: Path,
     *,
-    actor: str,
     name_field: str | None = None,
     crs: int | None = None,
     margin_m: float = 2000.0,
-    attribution: str | None = None,
-) -> StreetSummary:
-    """Replace the municipality's streets with a file's lines; StreetFileError if unusable."""
+) -> PreparedStreets:
+    """Read a line file into streets for the municipality (no database); StreetFileError if not."""
     frame = _read(path, crs)
     summary = StreetSummary(read=len(frame))
     column = _name_column(frame, name_field, path)
@@ -75,22 +81,52 @@ def import_streets(
             f"{path.name} has no line inside {municipality.name_in('nb')} or within "
             f"{margin_m:.0f} m of it: is it the right file and coordinate system?"
         )
+    summary.streets = len(rows)
+    return PreparedStreets(path, rows, summary)
+
+
+def replace_streets(
+    session: Session,
+    municipality: Municipality,
+    prepared: PreparedStreets,
+    *,
+    actor: str,
+    attribution: str | None = None,
+) -> StreetSummary:
+    """Replace the municipality's streets with the prepared ones, as a whole, with an audit row."""
     session.execute(delete(Street).where(Street.municipality_id == municipality.id))
-    session.execute(insert(Street), rows)
+    session.execute(insert(Street), prepared.rows)
     if attribution is not None:
         municipality.streets_attribution = attribution.strip()
-    summary.streets = len(rows)
     record(
         session,
         actor=actor,
         action="import_streets",
         obj=municipality,
         municipality_id=municipality.id,
-        file=path.name,
-        read=summary.read,
-        streets=summary.streets,
+        file=prepared.path.name,
+        read=prepared.summary.read,
+        streets=prepared.summary.streets,
     )
-    return summary
+    return prepared.summary
+
+
+def import_streets(
+    session: Session,
+    municipality: Municipality,
+    path: Path,
+    *,
+    actor: str,
+    name_field: str | None = None,
+    crs: int | None = None,
+    margin_m: float = 2000.0,
+    attribution: str | None = None,
+) -> StreetSummary:
+    """Read a line file and replace the municipality's streets with it, in one go."""
+    prepared = prepare_streets(
+        municipality, path, name_field=name_field, crs=crs, margin_m=margin_m
+    )
+    return replace_streets(session, municipality, prepared, actor=actor, attribution=attribution)
 
 
 def _lines_inside(

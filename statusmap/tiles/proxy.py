@@ -8,6 +8,7 @@ memory only, for a short configurable time (Kartverket's terms: pass through, no
 
 from __future__ import annotations
 
+import http.client
 import math
 import threading
 import time
@@ -159,32 +160,57 @@ class TileProxy:
         self._cached_bytes -= len(answer.body)
 
 
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect is an answer, not an instruction: the proxy fetches only the configured host."""
+
+    def redirect_request(self, *_args: object, **_kwargs: object) -> None:
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirects)
+
+
 def http_get(url: str, timeout_s: float, user_agent: str) -> tuple[int, str, bytes]:
-    """GET a URL within timeout_s in all (connect and every read), up to MAX_TILE_BYTES."""
+    """GET a URL: no redirects, at most MAX_TILE_BYTES, the whole body within timeout_s.
+
+    The socket timeout bounds the connection and each read of the headers; the body must arrive
+    in full (its Content-Length) before the deadline, or the tile counts as failed.
+    """
     deadline = time.monotonic() + timeout_s
     request = urllib.request.Request(url, headers={"User-Agent": user_agent})
     try:
-        response = urllib.request.urlopen(request, timeout=timeout_s)
-    except urllib.error.HTTPError as exc:
+        response = _OPENER.open(request, timeout=timeout_s)
+    except urllib.error.HTTPError as exc:  # 3xx (not followed), 4xx, 5xx
         return exc.code, exc.headers.get_content_type(), b""
+    except http.client.HTTPException as exc:  # a garbled answer is a failure like any other
+        raise OSError(f"bad answer from the tile source: {exc!r}") from exc
     with response:
         content_type = response.headers.get_content_type()
-        chunks: list[bytes] = []
-        size = 0
-        while chunk := _read_before(response, deadline):
-            size += len(chunk)
-            if size > MAX_TILE_BYTES:
-                raise ValueError("tile larger than allowed")
-            chunks.append(chunk)
-        return response.status, content_type, b"".join(chunks)
+        declared = response.headers.get("Content-Length")
+        try:
+            body = _read_body(response, deadline)
+        except http.client.HTTPException as exc:
+            raise OSError(f"tile cut short: {exc!r}") from exc
+        if declared is not None and declared.isdigit() and int(declared) != len(body):
+            raise OSError(f"tile cut short: {len(body)} of {declared} bytes")
+        return response.status, content_type, body
 
 
-def _read_before(response: object, deadline: float) -> bytes:
-    remaining = deadline - time.monotonic()
-    if remaining <= 0:
-        raise TimeoutError("tile source too slow")
-    sock = getattr(getattr(getattr(response, "fp", None), "raw", None), "_sock", None)
-    if sock is not None:
-        sock.settimeout(remaining)
-    data: bytes = response.read1(65536)  # type: ignore[attr-defined]
-    return data
+def _read_body(response: http.client.HTTPResponse, deadline: float) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError("tile source too slow")
+        if response.fp is not None and hasattr(response.fp, "raw"):
+            sock = getattr(response.fp.raw, "_sock", None)  # socket.SocketIO keeps it there
+            if sock is not None:
+                sock.settimeout(remaining)
+        chunk = response.read1(65536)
+        if not chunk:
+            return b"".join(chunks)
+        size += len(chunk)
+        if size > MAX_TILE_BYTES:
+            raise ValueError("tile larger than allowed")
+        chunks.append(chunk)

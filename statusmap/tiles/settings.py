@@ -30,12 +30,22 @@ TILE_DEFAULTS: dict[str, Any] = {
 }
 
 
+# The widest view any map offers (a region around the municipality).
+MAP_MIN_ZOOM = 8
+
+
 class TileConfigError(ValueError):
     """A TILE_* setting that cannot work; the message names it."""
 
 
 def tile_settings(config: Mapping[str, Any]) -> TileSettings | None:
     """The proxy's settings from configuration, or None when no layer is configured."""
+    if config.get("TILE_URL_TEMPLATE"):
+        raise TileConfigError(
+            "STATUSMAP_TILE_URL_TEMPLATE is gone: browsers no longer fetch tiles from another "
+            "host. Put the tile server's URL template in STATUSMAP_TILE_UPSTREAM (with {layer}, "
+            "{z}, {x}, {y}) and its layers in STATUSMAP_TILE_LAYERS; statusmap fetches them."
+        )
     layers = config["TILE_LAYERS"]
     if not isinstance(layers, list | tuple) or not all(
         isinstance(layer, str) and layer.replace("_", "").replace("-", "").isalnum()
@@ -52,6 +62,15 @@ def tile_settings(config: Mapping[str, Any]) -> TileSettings | None:
     numbers = {name: _number(config, name) for name in _NUMBERS}
     if not 0 <= numbers["TILE_MIN_ZOOM"] <= numbers["TILE_MAX_ZOOM"] <= 22:
         raise TileConfigError("STATUSMAP_TILE_MIN_ZOOM/MAX_ZOOM must satisfy 0 <= min <= max <= 22")
+    if numbers["TILE_MAX_ZOOM"] < MAP_MIN_ZOOM:
+        raise TileConfigError(
+            f"STATUSMAP_TILE_MAX_ZOOM must be at least {MAP_MIN_ZOOM}: maps never zoom out further"
+        )
+    if numbers["TILE_TIMEOUT_SECONDS"] <= 0 or numbers["TILE_MAX_UPSTREAM"] < 1:
+        raise TileConfigError(
+            "STATUSMAP_TILE_TIMEOUT_SECONDS must be above 0 and STATUSMAP_TILE_MAX_UPSTREAM "
+            "at least 1"
+        )
     return TileSettings(
         upstream=str(config["TILE_UPSTREAM"]),
         layers=tuple(layers),
@@ -60,7 +79,7 @@ def tile_settings(config: Mapping[str, Any]) -> TileSettings | None:
         timeout_s=float(numbers["TILE_TIMEOUT_SECONDS"]),
         cache_seconds=int(numbers["TILE_CACHE_SECONDS"]),
         cache_bytes=int(numbers["TILE_CACHE_MB"] * 1_000_000),
-        max_upstream=max(1, int(numbers["TILE_MAX_UPSTREAM"])),
+        max_upstream=int(numbers["TILE_MAX_UPSTREAM"]),
         failure_seconds=int(numbers["TILE_FAILURE_SECONDS"]),
     )
 

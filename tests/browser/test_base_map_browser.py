@@ -103,3 +103,29 @@ def test_axe_finds_no_violations_with_the_layer_switcher(axe_page, tiled_server)
     axe_page.wait_for_selector('.map-frame[data-streets-drawn="38"]')
     violations = run_axe(axe_page)
     assert violations == [], describe(violations)
+
+
+def test_the_street_credit_is_shown_as_text_never_as_markup(page, live_server, sqlite_database):
+    """The attribution comes from an import's --attribution: plain text, whatever it holds."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(sqlite_database)
+    credit = 'Gater: <a href="https://evil.example/">klikk</a>'
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text("UPDATE municipality SET streets_attribution = :c WHERE slug = 'demo'"),
+            {"c": credit},
+        )
+    try:
+        page.goto(f"{live_server}/demo/")
+        page.wait_for_selector('.map-frame[data-streets-drawn="38"]')
+        control = page.locator(".leaflet-control-attribution")
+        assert credit in control.inner_text()
+        assert control.locator('a[href^="https://evil"]').count() == 0
+    finally:
+        with engine.begin() as conn:
+            conn.execute(
+                sa.text("UPDATE municipality SET streets_attribution = :c WHERE slug = 'demo'"),
+                {"c": "Gater: demodata (CC0)"},
+            )
+        engine.dispose()

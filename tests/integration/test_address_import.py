@@ -323,3 +323,20 @@ def test_heights_in_a_vector_file_are_dropped_and_said(session, tmp_path: Path) 
     assert any("Z coordinates" in note for note in summary.notes)
     address = session.scalar(select(Address).where(Address.source_id == "219136687"))
     assert not address.location.has_z
+
+
+def test_a_complete_file_that_lacks_too_much_is_refused_unless_allowed(
+    session, tmp_path: Path
+) -> None:
+    """A truncated download must not retire most of the municipality."""
+    kristiansand = make_municipality(session)
+    import_addresses(session, kristiansand, SAMPLE, actor="test")
+    truncated = _csv(tmp_path, _sample_frame().iloc[:20], "truncated.csv")  # lacks 27 of 47
+    with pytest.raises(AddressFileError, match="lacks 27 of the 47 current addresses"):
+        import_addresses(session, kristiansand, truncated, actor="test", retire_missing=True)
+    retired = select(func.count(Address.id)).where(Address.retired_at.is_not(None))
+    assert session.scalar(retired) == 0
+    summary = import_addresses(
+        session, kristiansand, truncated, actor="test", retire_missing=True, allow_mass_retire=True
+    )
+    assert summary.retired == 27

@@ -178,3 +178,24 @@ def test_an_edit_is_validated_and_audited(session) -> None:
     )
     event = session.scalars(select(AuditEvent).where(AuditEvent.actor == "ed")).one()
     assert (event.action, event.details["changed"]) == ("edit", ["expected_end"])
+
+
+def test_two_editors_saving_at_once_get_a_clear_refusal(app, session) -> None:
+    """Both passed the version check; the second flush finds the row moved on."""
+    from statusmap.db import get_db
+    from statusmap.incidents.operations import StaleEditError
+    from statusmap.incidents.operations import edit_incident
+
+    town = make_municipality(session)
+    incident = make_incident(session, town, box(8.08, 58.13, 8.09, 58.14))
+    session.commit()
+    other = get_db(app).factory()
+    theirs = other.get(Incident, incident.id)
+    edit_incident(
+        other, theirs, _edit(theirs, title={"nb": "Deres"}), expected_version=1, actor="b"
+    )
+    with pytest.raises(StaleEditError, match="while you saved"):
+        edit_incident(
+            session, incident, _edit(incident, title={"nb": "Min"}), expected_version=1, actor="a"
+        )
+    other.close()

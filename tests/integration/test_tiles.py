@@ -29,7 +29,7 @@ def tiles_app(database_url: str, upstream: FakeTiles) -> Iterator[Flask]:
     with rolled_back_app(
         database_url,
         TILE_UPSTREAM=upstream.template,
-        TILE_LAYERS=["grey", "hang", "broken", "missing", "html"],
+        TILE_LAYERS=["grey", "hang", "broken", "missing", "html", "short", "garbage", "redirect"],
         TILE_ATTRIBUTION="© Test",
         TILE_TIMEOUT_SECONDS=1.0,
     ) as app:
@@ -91,13 +91,29 @@ def test_a_hanging_upstream_is_answered_within_the_timeout_and_remembered(
     assert client.get(_url("grey")).status_code == 200, "other layers are not held up"
 
 
-@pytest.mark.parametrize(("layer", "status"), [("broken", 502), ("html", 502), ("missing", 404)])
+@pytest.mark.parametrize(
+    ("layer", "status"),
+    [
+        ("broken", 502),
+        ("html", 502),
+        ("missing", 404),
+        ("short", 504),
+        ("garbage", 504),
+        ("redirect", 502),
+    ],
+)
 def test_upstream_errors_and_non_images_are_not_passed_on(
     tiles_app, upstream, layer: str, status: int
 ) -> None:
-    response = tiles_app.test_client().get(_url(layer))
+    client = tiles_app.test_client()
+    response = client.get(_url(layer))
     assert response.status_code == status
     assert response.mimetype != "text/html", "never another site's page under our name"
+    assert [path for path, _agent in upstream.requests] == [
+        path for path, _agent in upstream.requests if path.startswith(f"/{layer}/")
+    ], "a redirect is not followed"
+    if status != 404:
+        assert client.get(_url(layer, z=15)).status_code == 503, "and the failure is remembered"
 
 
 def test_no_layers_no_proxy(database_url: str) -> None:

@@ -99,7 +99,7 @@ def matching_rows(
     """Rows of query whose geometry stands in `predicate` to other, in the query's order."""
     if postgis(session):
         filtered = query.where(postgis_condition(attribute, predicate, other))
-        return list(session.execute(filtered.limit(limit) if limit else filtered))
+        return list(session.execute(filtered if limit is None else filtered.limit(limit)))
     candidates = session.execute(
         query.add_columns(type_coerce(attribute, LargeBinary).label("raw_wkb")).where(
             rtree_candidates(attribute, other.bounds)
