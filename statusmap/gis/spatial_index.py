@@ -9,7 +9,7 @@ leaving the index behind.
 
 Migrations create and drop an index with `statusmap.migrations.helpers`; queries reach the R*Tree
 through `rtree_table`. The DDL below is part of the frozen schema of the migrations that call it:
-change it only by adding a new version beside it.
+change it only by adding a new version beside it (tests/unit/test_spatial_index.py pins it).
 """
 
 from __future__ import annotations
