@@ -59,18 +59,7 @@ def tile_settings(config: Mapping[str, Any]) -> TileSettings | None:
     _check_upstream(str(config["TILE_UPSTREAM"]), len(layers))
     if not config["TILE_ATTRIBUTION"]:
         raise TileConfigError("STATUSMAP_TILE_ATTRIBUTION is required with tiles (their licence)")
-    numbers = {name: _number(config, name) for name in _NUMBERS}
-    if not 0 <= numbers["TILE_MIN_ZOOM"] <= numbers["TILE_MAX_ZOOM"] <= 22:
-        raise TileConfigError("STATUSMAP_TILE_MIN_ZOOM/MAX_ZOOM must satisfy 0 <= min <= max <= 22")
-    if numbers["TILE_MAX_ZOOM"] < MAP_MIN_ZOOM:
-        raise TileConfigError(
-            f"STATUSMAP_TILE_MAX_ZOOM must be at least {MAP_MIN_ZOOM}: maps never zoom out further"
-        )
-    if numbers["TILE_TIMEOUT_SECONDS"] <= 0 or numbers["TILE_MAX_UPSTREAM"] < 1:
-        raise TileConfigError(
-            "STATUSMAP_TILE_TIMEOUT_SECONDS must be above 0 and STATUSMAP_TILE_MAX_UPSTREAM "
-            "at least 1"
-        )
+    numbers = _numbers(config)
     return TileSettings(
         upstream=str(config["TILE_UPSTREAM"]),
         layers=tuple(layers),
@@ -94,6 +83,23 @@ _NUMBERS = (
     "TILE_FAILURE_SECONDS",
     "TILE_MARGIN_M",
 )
+
+
+def _numbers(config: Mapping[str, Any]) -> dict[str, float]:
+    """The numeric TILE_* settings, each checked, and checked against each other."""
+    numbers = {name: _number(config, name) for name in _NUMBERS}
+    if not 0 <= numbers["TILE_MIN_ZOOM"] <= numbers["TILE_MAX_ZOOM"] <= 22:
+        raise TileConfigError("STATUSMAP_TILE_MIN_ZOOM/MAX_ZOOM must satisfy 0 <= min <= max <= 22")
+    if numbers["TILE_MAX_ZOOM"] < MAP_MIN_ZOOM:
+        raise TileConfigError(
+            f"STATUSMAP_TILE_MAX_ZOOM must be at least {MAP_MIN_ZOOM}: maps never zoom out further"
+        )
+    if numbers["TILE_TIMEOUT_SECONDS"] <= 0 or numbers["TILE_MAX_UPSTREAM"] < 1:
+        raise TileConfigError(
+            "STATUSMAP_TILE_TIMEOUT_SECONDS must be above 0 and STATUSMAP_TILE_MAX_UPSTREAM "
+            "at least 1"
+        )
+    return numbers
 
 
 def _number(config: Mapping[str, Any], name: str) -> float:
