@@ -11,8 +11,8 @@ from statusmap.maps.base import BaseMap
 from statusmap.maps.base import TileLayer
 from statusmap.maps.parts import MapAssets
 from statusmap.models import Municipality
+from statusmap.tiles.proxy import TileProxy
 from statusmap.tiles.settings import MAP_MIN_ZOOM
-from statusmap.tiles.settings import tile_settings
 from statusmap.web import vendor_url
 
 # Names of Kartverket's layers in the switcher; another layer is shown by its own name.
@@ -27,7 +27,9 @@ STREETS_ONLY = _l("Bare gater")
 def base_map_for(municipality: Municipality) -> BaseMap:
     """The base map for a municipality's maps."""
     config = current_app.config
-    settings = tile_settings(config)
+    # The settings were checked once at start-up and live with the app's proxy.
+    proxy: TileProxy | None = current_app.extensions.get("statusmap_tiles")
+    settings = proxy.settings if proxy is not None else None
     tiles: tuple[TileLayer, ...] = ()
     if settings is not None:
         tiles = tuple(
