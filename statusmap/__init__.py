@@ -35,11 +35,17 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from statusmap import web
     from statusmap.api.views import bp as api_bp
+    from statusmap.auth import access
+    from statusmap.auth.views import bp as auth_bp
     from statusmap.public.views import bp as public_bp
+    from statusmap.staff import bp as staff_bp
     from statusmap.tiles import views as tiles
 
     web.init_app(app)
     tiles.init_app(app)
+    access.init_app(app)
+    app.register_blueprint(auth_bp, url_prefix="/auth")
+    app.register_blueprint(staff_bp, url_prefix="/staff")
     app.register_blueprint(public_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 

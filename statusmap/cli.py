@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from statusmap.addresses.importer import ImportSummary
 
 from statusmap import db
+from statusmap.cli_accounts import create_user_command
+from statusmap.cli_accounts import set_password_command
 from statusmap.cli_common import municipality_for
 from statusmap.cli_incidents import incident_group
 from statusmap.cli_streets import import_streets_command
@@ -143,17 +145,21 @@ class _ProgressBar:
 def demo_command(host: str, port: int, no_serve: bool) -> None:
     """Create or upgrade the database, load the demo municipality, and serve it."""
     from statusmap.demo import load_demo
+    from statusmap.demo_accounts import reset_demo_accounts
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     upgrade_database(app)
     session = db.session()
     begin_writing(session)
     result = load_demo(session, now=utcnow())
+    logins = reset_demo_accounts(session, result.municipality)
     session.commit()
     click.echo(
         f"Loaded {result.municipality.name_in('nb')}: {result.addresses.imported} addresses, "
         f"{len(result.incidents)} incidents."
     )
+    for login in logins:
+        click.echo(f"Staff login ({login.role.value}): {login.email}  password: {login.password}")
     if no_serve:
         return
     try:
@@ -165,6 +171,7 @@ def demo_command(host: str, port: int, no_serve: bool) -> None:
     click.echo(
         f"statusmap demo is running at http://{host}:{server.port}/{result.municipality.slug}/"
     )
+    click.echo(f"Staff pages: http://{host}:{server.port}/staff/ (log in with a login above)")
     click.echo("Press Ctrl+C to stop.")
     try:
         server.serve_forever()
@@ -179,6 +186,8 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(import_streets_command)
     app.cli.add_command(demo_command)
     app.cli.add_command(incident_group)
+    app.cli.add_command(create_user_command)
+    app.cli.add_command(set_password_command)
 
 
 def main() -> None:

@@ -7,7 +7,6 @@ there, or happens twice, at a change to or from summer time is refused.
 
 from __future__ import annotations
 
-from datetime import UTC
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,6 @@ from statusmap.cli_common import writing_session_for
 from statusmap.gis.crs import reproject
 from statusmap.gis.validation import GeometryError
 from statusmap.gis.validation import parse_geojson
-from statusmap.i18n import OSLO
 from statusmap.incidents.operations import GeometryLimits
 from statusmap.incidents.operations import IncidentError
 from statusmap.incidents.operations import IncidentInput
@@ -29,6 +27,8 @@ from statusmap.incidents.operations import create_incident
 from statusmap.models import IncidentKind
 from statusmap.models import IncidentStatus
 from statusmap.models.base import utcnow
+from statusmap.oslo_time import OsloTimeError
+from statusmap.oslo_time import parse_oslo_time
 
 
 def _time(value: str | None) -> datetime | None:
@@ -36,24 +36,9 @@ def _time(value: str | None) -> datetime | None:
     if not value:
         return None
     try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError as exc:
-        raise click.BadParameter(f"{value!r} is not an ISO 8601 time (2026-12-01T08:00)") from exc
-    if parsed.tzinfo:
-        return parsed
-    earlier, later = parsed.replace(tzinfo=OSLO, fold=0), parsed.replace(tzinfo=OSLO, fold=1)
-    if earlier.astimezone(UTC).astimezone(OSLO).replace(tzinfo=None) != parsed:
-        raise click.BadParameter(
-            f"{value} does not exist in Norwegian time: the clocks skip that hour when summer"
-            " time begins. Give a time outside it, or one with an explicit offset (+01:00)."
-        )
-    if earlier.utcoffset() != later.utcoffset():
-        raise click.BadParameter(
-            f"{value} happens twice in Norwegian time: the clocks go back an hour when summer"
-            f" time ends. Give the offset: {earlier.isoformat()} (summer time, the first) or"
-            f" {later.isoformat()} (winter time, the second)."
-        )
-    return earlier
+        return parse_oslo_time(value)
+    except OsloTimeError as exc:
+        raise click.BadParameter(str(exc)) from exc
 
 
 def _time_option(

@@ -37,6 +37,21 @@ DEFAULTS: dict[str, Any] = {
     "PUBLIC_BASE_URL": "",
     # How many reverse proxies in front may set X-Forwarded-* (0: trust none).
     "PROXY_COUNT": 0,
+    # Staff login sessions: the cookie is sent to this site only and never read by scripts.
+    # SESSION_COOKIE_SECURE: None means automatic (Secure when served by gunicorn, i.e. in
+    # production behind HTTPS); set it to false only for a plain-http test installation.
+    "SESSION_COOKIE_SECURE": None,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_NAME": "statusmap_session",
+    "PERMANENT_SESSION_LIFETIME": 12 * 3600,  # one long on-call shift
+    # A form opened at the start of a shift must still save at its end: the CSRF token lives as
+    # long as the login session, not Flask-WTF's default hour.
+    "WTF_CSRF_TIME_LIMIT": None,
+    # Failed logins allowed per e-mail address and per IP address within the window (minutes).
+    "LOGIN_FAILURES_PER_EMAIL": 5,
+    "LOGIN_FAILURES_PER_IP": 30,
+    "LOGIN_FAILURE_WINDOW_MIN": 15,
     # Base-map tiles through our own proxy (/tiles/...): statusmap/tiles/settings.py.
     **TILE_DEFAULTS,
 }
@@ -57,6 +72,8 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
     if not app.config.get("SECRET_KEY"):
         _refuse_a_host_key_in_production(app.config)
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+    if app.config["SESSION_COOKIE_SECURE"] is None:
+        app.config["SESSION_COOKIE_SECURE"] = "gunicorn" in sys.modules and not app.testing
     validate_config(app.config)
 
 

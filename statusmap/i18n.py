@@ -20,6 +20,7 @@ from flask_babel import lazy_gettext as _l
 from statusmap.config import TIME_ZONE
 from statusmap.models import IncidentKind
 from statusmap.models import IncidentStatus
+from statusmap.models import Role
 
 LANGUAGE_COOKIE = "statusmap_lang"
 LANGUAGE_NAMES = {"nb": "Bokmål", "nn": "Nynorsk", "en": "English"}
@@ -32,6 +33,12 @@ KIND_LABELS = {
     IncidentKind.DISCOLOURED_WATER: _l("Misfarget vann"),
     IncidentKind.SEWER: _l("Avløpshendelse"),
     IncidentKind.OTHER: _l("Annen hendelse"),
+}
+
+ROLE_LABELS = {
+    Role.VIEWER: _l("Leser"),
+    Role.EDITOR: _l("Redaktør"),
+    Role.ADMIN: _l("Administrator"),
 }
 
 STATUS_LABELS = {

@@ -24,7 +24,14 @@ MAX_COLLECTION_NESTING = 3
 
 
 class GeometryError(ValueError):
-    """An incoming geometry that cannot be used; the message says what and where."""
+    """An incoming geometry that cannot be used; the message says what and where.
+
+    `location` is the (lon, lat) of the fault, where there is one, so a map can point at it.
+    """
+
+    def __init__(self, message: str, location: tuple[float, float] | None = None) -> None:
+        super().__init__(message)
+        self.location = location
 
 
 # Said to the user whenever heights are taken off an incoming geometry.

@@ -103,7 +103,7 @@ def validate_area(
         raise GeometryError(f"The area has {vertices} vertices; the limit is {max_vertices}.")
     check_coordinates(geometry)
     if not geometry.is_valid:
-        raise GeometryError(_explain_invalid(geometry))
+        raise _explain_invalid(geometry)
     check_in_norway(geometry)
     if boundary is not None and utm_epsg is not None:
         check_near(geometry, boundary, utm_epsg=utm_epsg, tolerance_m=tolerance_m)
@@ -163,18 +163,21 @@ def _outside_point(geometry: BaseGeometry, within: BaseGeometry | None = None) -
     return centroid.x, centroid.y
 
 
-def _explain_invalid(geometry: BaseGeometry) -> str:
+def _explain_invalid(geometry: BaseGeometry) -> GeometryError:
     reason = explain_validity(geometry)
     match = re.match(r"(.*)\[(-?[\d.eE+-]+) (-?[\d.eE+-]+)\]", reason)
     if not match:
-        return f"The area is not a valid polygon: {reason}."
+        return GeometryError(f"The area is not a valid polygon: {reason}.")
     what, lon, lat = match.group(1).strip(), float(match.group(2)), float(match.group(3))
     if what.lower() == "self-intersection":
-        return (
+        return GeometryError(
             f"The area's outline crosses itself near {_where(lon, lat)}. "
-            "Redraw it so that no edges cross."
+            "Redraw it so that no edges cross.",
+            location=(lon, lat),
         )
-    return f"The area is not a valid polygon ({what}) near {_where(lon, lat)}."
+    return GeometryError(
+        f"The area is not a valid polygon ({what}) near {_where(lon, lat)}.", location=(lon, lat)
+    )
 
 
 def _where(lon: float, lat: float) -> str:

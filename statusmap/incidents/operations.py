@@ -17,6 +17,7 @@ from statusmap.models import IncidentKind
 from statusmap.models import IncidentStatus
 from statusmap.models import IncidentUpdate
 from statusmap.models import Municipality
+from statusmap.models.audit import Actor
 from statusmap.models.audit import record
 from statusmap.models.base import utcnow
 
@@ -96,7 +97,7 @@ def create_incident(
     municipality: Municipality,
     data: IncidentInput,
     *,
-    actor: str,
+    actor: str | Actor,
     limits: GeometryLimits | None = None,
 ) -> Incident:
     """Validate and add an incident to a municipality, with an audit row; nothing on failure."""
@@ -166,7 +167,7 @@ def edit_incident(
     data: IncidentInput,
     *,
     expected_version: int,
-    actor: str,
+    actor: str | Actor,
     limits: GeometryLimits | None = None,
 ) -> Incident:
     """Replace an incident's fields with an editor's version of them; refuse a stale editor."""
@@ -198,7 +199,7 @@ def add_update(
     body: dict[str, str],
     *,
     expected_version: int,
-    actor: str,
+    actor: str | Actor,
     at: datetime | None = None,
 ) -> IncidentUpdate:
     """Add a timeline entry to an incident, with an audit row; the incident's version moves on."""

@@ -9,8 +9,13 @@ from statusmap.models.incident import Incident
 from statusmap.models.incident import IncidentKind
 from statusmap.models.incident import IncidentStatus
 from statusmap.models.incident import IncidentUpdate
+from statusmap.models.message_template import MessageTemplate
 from statusmap.models.municipality import Municipality
 from statusmap.models.street import Street
+from statusmap.models.user import LoginFailure
+from statusmap.models.user import Membership
+from statusmap.models.user import Role
+from statusmap.models.user import User
 
 __all__ = [
     "PUBLIC_STATUSES",
@@ -21,7 +26,12 @@ __all__ = [
     "IncidentKind",
     "IncidentStatus",
     "IncidentUpdate",
+    "LoginFailure",
+    "Membership",
+    "MessageTemplate",
     "Municipality",
+    "Role",
     "Street",
+    "User",
     "VulnerableCategory",
 ]

@@ -1,0 +1,10 @@
+"""Staff pages: the dashboard, the map editor, the incident lifecycle and administration.
+
+Importing the package attaches every view module's routes to the one blueprint.
+"""
+
+from statusmap.staff import incident_views  # noqa: F401
+from statusmap.staff import views  # noqa: F401
+from statusmap.staff.blueprint import bp
+
+__all__ = ["bp"]

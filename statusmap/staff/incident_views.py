@@ -1,0 +1,177 @@
+"""Creating and editing incidents: the form with its map editor. Thin: the domain decides."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort
+from flask import current_app
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from statusmap import db
+from statusmap.auth.access import membership_in
+from statusmap.auth.accounts import actor_of
+from statusmap.gis.queries.addresses import count_addresses_in_area
+from statusmap.gis.validation import GeometryError
+from statusmap.incidents.operations import GeometryLimits
+from statusmap.incidents.operations import IncidentError
+from statusmap.incidents.operations import IncidentInput
+from statusmap.incidents.operations import StaleEditError
+from statusmap.incidents.operations import create_incident
+from statusmap.incidents.operations import edit_incident
+from statusmap.models import Incident
+from statusmap.models import IncidentKind
+from statusmap.models import IncidentStatus
+from statusmap.models import Municipality
+from statusmap.models import Role
+from statusmap.models.base import utcnow
+from statusmap.staff.area_input import read_area
+from statusmap.staff.blueprint import bp
+from statusmap.staff.incident_forms import IncidentForm
+
+Page = Response | str | tuple[str, int]
+
+
+def limits() -> GeometryLimits:
+    """The configured limits on incoming areas."""
+    config = current_app.config
+    return GeometryLimits(config["MAX_GEOMETRY_VERTICES"], config["BOUNDARY_TOLERANCE_M"])
+
+
+def incident_in(municipality: Municipality, incident_id: int) -> Incident:
+    """The municipality's incident with this id; 404 for another municipality's, as for none."""
+    incident = db.session().get(Incident, incident_id)
+    if incident is None or incident.municipality_id != municipality.id:
+        abort(404)
+    return incident
+
+
+def _input(form: IncidentForm, status: IncidentStatus, area: Any) -> IncidentInput:
+    return IncidentInput(
+        kind=IncidentKind(form.kind.data),
+        status=status,
+        title=form.texts("title"),
+        summary=form.texts("summary"),
+        advice=form.texts("advice"),
+        area=area,
+        starts_at=form.aware_time("starts_at"),
+        expected_end=form.aware_time("expected_end"),
+    )
+
+
+@bp.route("/<slug>/incidents/new", methods=["GET", "POST"])
+def new_incident(slug: str) -> Page:
+    """A new incident, saved as a draft (published from its page)."""
+    user, municipality = membership_in(slug, Role.EDITOR)
+    form = IncidentForm()
+    if request.method == "GET" and request.args.get("kind") in {k.value for k in IncidentKind}:
+        form.kind.data = request.args["kind"]
+    problem = None
+    if form.validate_on_submit():
+        session = db.session()
+        try:
+            area = read_area(form, current_app.config["MAX_GEOMETRY_BYTES"])
+            data = _input(form, IncidentStatus.DRAFT, area)
+            if not form.errors:
+                incident = create_incident(
+                    session, municipality, data, actor=actor_of(user), limits=limits()
+                )
+                session.commit()
+                flash(
+                    _("Utkastet er lagret. Kontroller det, og publiser når det er klart."), "info"
+                )
+                return redirect(url_for("staff.incident", slug=slug, incident_id=incident.id))
+        except GeometryError as exc:
+            form.area.errors = [*form.area.errors, str(exc)]
+            problem = exc.location
+        except IncidentError as exc:
+            flash(str(exc), "error")
+        session.rollback()
+    return _form_page(form, municipality, None, problem)
+
+
+def _form_page(
+    form: IncidentForm,
+    municipality: Municipality,
+    incident: Incident | None,
+    problem: tuple[float, float] | None,
+    status: int | None = None,
+) -> tuple[str, int]:
+    failed = bool(form.errors) or request.method == "POST"
+    page = render_template(
+        "staff/incident_form.html",
+        form=form,
+        municipality=municipality,
+        incident=incident,
+        problem=problem,
+        now=utcnow(),
+    )
+    return page, status or (400 if failed else 200)
+
+
+@bp.get("/<slug>/incidents/<int:incident_id>")
+def incident(slug: str, incident_id: int) -> Page:
+    """An incident's page: its facts, the affected addresses, the form to change it."""
+    _user, municipality = membership_in(slug, Role.VIEWER)
+    found = incident_in(municipality, incident_id)
+    form = IncidentForm(formdata=None)
+    form.fill_from(found)
+    return _form_page(form, municipality, found, None, status=200)
+
+
+@bp.post("/<slug>/incidents/<int:incident_id>")
+def save_incident(slug: str, incident_id: int) -> Page:
+    """Save an editor's changes; refused if someone saved another version meanwhile."""
+    user, municipality = membership_in(slug, Role.EDITOR)
+    found = incident_in(municipality, incident_id)
+    form = IncidentForm()
+    problem = None
+    session = db.session()
+    if form.validate_on_submit():
+        try:
+            area = read_area(form, current_app.config["MAX_GEOMETRY_BYTES"], keep=found.area)
+            data = _input(form, found.status, area)
+            data.resolved_at = found.resolved_at
+            if not form.errors:
+                edit_incident(
+                    session,
+                    found,
+                    data,
+                    expected_version=_version(form),
+                    actor=actor_of(user),
+                    limits=limits(),
+                )
+                session.commit()
+                flash(_("Endringene er lagret."), "info")
+                return redirect(url_for("staff.incident", slug=slug, incident_id=found.id))
+        except StaleEditError as exc:
+            session.rollback()
+            flash(str(exc), "error")
+            return _form_page(form, municipality, found, None, status=409)
+        except GeometryError as exc:
+            form.area.errors = [*form.area.errors, str(exc)]
+            problem = exc.location
+        except IncidentError as exc:
+            flash(str(exc), "error")
+        session.rollback()
+    return _form_page(form, municipality, found, problem)
+
+
+def _version(form: IncidentForm) -> int:
+    value = form.version.data or ""
+    if not value.isdigit():
+        abort(400)
+    return int(value)
+
+
+def affected_count(incident: Incident) -> Any:
+    """How many addresses and dwellings the incident's area holds (None without an area)."""
+    if incident.area is None:
+        return None
+    return count_addresses_in_area(db.session(), incident.municipality_id, incident.area)
