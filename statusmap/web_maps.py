@@ -6,11 +6,21 @@ from __future__ import annotations
 from flask import current_app
 from flask import url_for
 from flask_babel import lazy_gettext as _l
+from shapely.geometry.base import BaseGeometry
 
+from statusmap.i18n import KIND_LABELS
+from statusmap.i18n import STATUS_LABELS
+from statusmap.i18n import current_language
 from statusmap.maps.base import BaseMap
 from statusmap.maps.base import TileLayer
+from statusmap.maps.editor_map import EditorAssets
+from statusmap.maps.editor_map import EditorMap
+from statusmap.maps.editor_map import ReferenceZone
+from statusmap.maps.editor_map import build_editor_map
 from statusmap.maps.parts import MapAssets
+from statusmap.models import Incident
 from statusmap.models import Municipality
+from statusmap.models.base import utcnow
 from statusmap.tiles.proxy import TileProxy
 from statusmap.tiles.settings import MAP_MIN_ZOOM
 from statusmap.web import vendor_url
@@ -53,3 +63,29 @@ def _tile_url(layer: str) -> str:
     """Leaflet's URL template for one layer of our tile route."""
     example = url_for("tiles.tile", layer=layer, z=1, x=2, y=3)
     return example.removesuffix("/1/2/3.png") + "/{z}/{x}/{y}.png"
+
+
+def editor_map_for(
+    municipality: Municipality, incidents: list[Incident], area: BaseGeometry | None
+) -> EditorMap:
+    """The staff map editor's map: `incidents` as reference zones, `area` as the editable one."""
+    language, now = current_language(), utcnow()
+    references = [
+        ReferenceZone(
+            incident_id=incident.id,
+            kind=incident.kind,
+            area=incident.area,
+            label=str(KIND_LABELS[incident.kind]),
+            status_label=str(STATUS_LABELS[incident.status_at(now)]),
+            title=incident.text("title", language),
+        )
+        for incident in incidents
+        if incident.area is not None
+    ]
+    assets = EditorAssets(
+        vendor_url("leaflet-geoman/leaflet-geoman.js"),
+        vendor_url("leaflet-geoman/leaflet-geoman.css"),
+    )
+    return build_editor_map(
+        municipality.boundary, references, area, base_map_for(municipality), assets
+    )
