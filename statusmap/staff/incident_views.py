@@ -7,6 +7,7 @@ from typing import Any
 from flask import abort
 from flask import current_app
 from flask import flash
+from flask import g
 from flask import redirect
 from flask import render_template
 from flask import request
@@ -19,12 +20,15 @@ from statusmap.auth.access import membership_in
 from statusmap.auth.accounts import actor_of
 from statusmap.gis.queries.addresses import count_addresses_in_area
 from statusmap.gis.validation import GeometryError
+from statusmap.gis.validation import parse_geojson
 from statusmap.incidents.operations import GeometryLimits
 from statusmap.incidents.operations import IncidentError
 from statusmap.incidents.operations import IncidentInput
 from statusmap.incidents.operations import StaleEditError
 from statusmap.incidents.operations import create_incident
 from statusmap.incidents.operations import edit_incident
+from statusmap.incidents.queries import public_incidents
+from statusmap.maps.editor_map import EditorMap
 from statusmap.models import Incident
 from statusmap.models import IncidentKind
 from statusmap.models import IncidentStatus
@@ -34,6 +38,7 @@ from statusmap.models.base import utcnow
 from statusmap.staff.area_input import read_area
 from statusmap.staff.blueprint import bp
 from statusmap.staff.incident_forms import IncidentForm
+from statusmap.web_maps import editor_map_for
 
 Page = Response | str | tuple[str, int]
 
@@ -111,8 +116,38 @@ def _form_page(
         incident=incident,
         problem=problem,
         now=utcnow(),
+        editor_map=_editor_map(form, municipality, incident),
     )
     return page, status or (400 if failed else 200)
+
+
+# --- The map editor's map (statusmap/maps/editor_map.py) --------------------------------------
+
+
+def _editor_map(
+    form: IncidentForm, municipality: Municipality, incident: Incident | None
+) -> EditorMap | None:
+    """Editors' map: the other current incidents, and the area the form's text field holds."""
+    role = g.get("staff_role")
+    if role is None or not role.includes(Role.EDITOR):
+        return None
+    current = public_incidents(
+        db.session(), municipality.id, now=utcnow(), recent_days=0, include_resolved=False
+    ).current
+    others = [i for i in current if incident is None or i.id != incident.id]
+    try:  # shown even if it would be refused, so the editor can see and mend it
+        text = (form.area.data or "").strip()
+        area = (
+            parse_geojson(text, max_bytes=current_app.config["MAX_GEOMETRY_BYTES"])
+            if text
+            else None
+        )
+    except GeometryError:
+        area = None  # unreadable text: the form's own error says why
+    return editor_map_for(municipality, others, area)
+
+
+# --------------------------------------------------------------------------------------------
 
 
 @bp.get("/<slug>/incidents/<int:incident_id>")
