@@ -16,6 +16,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from statusmap import create_app
+from statusmap.db import get_db
 from tests.conftest import skip_or_fail
 
 CHROMIUM = os.environ.get("STATUSMAP_CHROMIUM", "/usr/bin/chromium")
@@ -37,7 +38,8 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-results"
 def serve(database_url: str, **config: object) -> Iterator[str]:
     """Serve the app on 127.0.0.1 on a free port for the block; yield the base URL."""
     settings = {"DATABASE_URL": database_url, "SECRET_KEY": "browser-test", **config}
-    server = make_server("127.0.0.1", 0, create_app(settings), threaded=True)
+    app = create_app(settings)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -45,6 +47,7 @@ def serve(database_url: str, **config: object) -> Iterator[str]:
     finally:
         server.shutdown()
         thread.join(timeout=5)
+        get_db(app).engine.dispose()  # no pooled connection outlives the served database
 
 
 @pytest.fixture(scope="session")
