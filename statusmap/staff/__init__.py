@@ -3,7 +3,9 @@
 Importing the package attaches every view module's routes to the one blueprint.
 """
 
+from statusmap.staff import admin_views  # noqa: F401
 from statusmap.staff import incident_views  # noqa: F401
+from statusmap.staff import user_views  # noqa: F401
 from statusmap.staff import views  # noqa: F401
 from statusmap.staff.blueprint import bp
 

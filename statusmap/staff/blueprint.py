@@ -8,6 +8,7 @@ from flask import Blueprint
 from flask import Response
 from flask import g
 
+from statusmap.i18n import AUDIT_ACTION_LABELS
 from statusmap.i18n import KIND_LABELS
 from statusmap.i18n import ROLE_LABELS
 from statusmap.i18n import STATUS_LABELS
@@ -29,6 +30,7 @@ def _labels() -> dict[str, Any]:
     role = g.get("staff_role")
     return {
         "Role": Role,
+        "audit_action_labels": AUDIT_ACTION_LABELS,
         "role_labels": ROLE_LABELS,
         "kind_labels": KIND_LABELS,
         "status_labels": STATUS_LABELS,
