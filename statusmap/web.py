@@ -40,6 +40,8 @@ class _SessionInterface(SecureCookieSessionInterface):
         if not session and not session.modified:
             return
         super().save_session(app, session, response)
+        if "Set-Cookie" in response.headers:  # set after the after_request hooks have run
+            response.headers["Cache-Control"] = "no-store"
 
 
 def init_app(app: Flask) -> None:
