@@ -66,6 +66,7 @@ AUDIT_ACTION_LABELS = {
     "disable_user": _l("Deaktiverte bruker"),
     "enable_user": _l("Aktiverte bruker"),
     "edit_template": _l("Endret meldingsmal"),
+    "export_addresses": _l("Lastet ned adresseliste"),
 }
 
 STATUS_LABELS = {

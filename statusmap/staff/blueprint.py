@@ -12,6 +12,7 @@ from statusmap.i18n import AUDIT_ACTION_LABELS
 from statusmap.i18n import KIND_LABELS
 from statusmap.i18n import ROLE_LABELS
 from statusmap.i18n import STATUS_LABELS
+from statusmap.incidents.affected import category_label
 from statusmap.models import Role
 
 bp = Blueprint("staff", __name__)
@@ -34,6 +35,7 @@ def _labels() -> dict[str, Any]:
         "role_labels": ROLE_LABELS,
         "kind_labels": KIND_LABELS,
         "status_labels": STATUS_LABELS,
+        "category_label": category_label,
         "can_edit": role is not None and role.includes(Role.EDITOR),
         "is_admin": role is Role.ADMIN,
     }

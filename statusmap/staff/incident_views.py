@@ -18,13 +18,17 @@ from statusmap import db
 from statusmap.auth.access import membership_in
 from statusmap.auth.accounts import actor_of
 from statusmap.gis.queries.addresses import count_addresses_in_area
+from statusmap.gis.queries.affected import vulnerable_in_area
 from statusmap.gis.validation import GeometryError
+from statusmap.incidents.affected import AffectedSummary
 from statusmap.incidents.operations import GeometryLimits
 from statusmap.incidents.operations import IncidentError
 from statusmap.incidents.operations import IncidentInput
 from statusmap.incidents.operations import StaleEditError
 from statusmap.incidents.operations import create_incident
 from statusmap.incidents.operations import edit_incident
+from statusmap.incidents.placeholders import PlaceholderValues
+from statusmap.incidents.template_store import filled_texts
 from statusmap.models import Incident
 from statusmap.models import IncidentKind
 from statusmap.models import IncidentStatus
@@ -34,6 +38,7 @@ from statusmap.models.base import utcnow
 from statusmap.staff.area_input import read_area
 from statusmap.staff.blueprint import bp
 from statusmap.staff.incident_forms import IncidentForm
+from statusmap.web import external_url
 
 Page = Response | str | tuple[str, int]
 
@@ -73,7 +78,9 @@ def new_incident(slug: str) -> Page:
     if request.method == "GET" and request.args.get("kind") in {k.value for k in IncidentKind}:
         form.kind.data = request.args["kind"]
     problem = None
-    if form.validate_on_submit():
+    if request.method == "POST" and "fill_template" in request.form:
+        problem = fill_from_template(form, municipality, None)
+    elif form.validate_on_submit():
         session = db.session()
         try:
             area = read_area(form, current_app.config["MAX_GEOMETRY_BYTES"])
@@ -96,6 +103,30 @@ def new_incident(slug: str) -> Page:
     return _form_page(form, municipality, None, problem)
 
 
+def fill_from_template(
+    form: IncidentForm, municipality: Municipality, stored_area: Any
+) -> tuple[float, float] | None:
+    """Put the kind's texts, filled in, into the form (nothing is saved); where the area is bad."""
+    problem = None
+    try:
+        area = read_area(form, current_app.config["MAX_GEOMETRY_BYTES"], keep=stored_area)
+    except GeometryError as exc:
+        area, problem = stored_area, exc.location
+    values = PlaceholderValues(
+        start=form.aware_time("starts_at"),
+        expected_end=form.aware_time("expected_end"),
+        link=external_url("public.municipality_page", slug=municipality.slug),
+    )
+    texts = filled_texts(
+        db.session(), municipality, IncidentKind(form.kind.data), area=area, values=values
+    )
+    for name, by_language in texts.items():
+        for language, text in by_language.items():
+            form[f"{name}_{language}"].data = text
+    flash(_("Tekstene er fylt inn fra malen. Les dem, rett det som trengs, og lagre."), "info")
+    return problem
+
+
 def _form_page(
     form: IncidentForm,
     municipality: Municipality,
@@ -103,7 +134,7 @@ def _form_page(
     problem: tuple[float, float] | None,
     status: int | None = None,
 ) -> tuple[str, int]:
-    failed = bool(form.errors) or request.method == "POST"
+    failed = bool(form.errors) or (request.method == "POST" and "fill_template" not in request.form)
     page = render_template(
         "staff/incident_form.html",
         form=form,
@@ -111,6 +142,7 @@ def _form_page(
         incident=incident,
         problem=problem,
         now=utcnow(),
+        affected=affected_summary(incident),
     )
     return page, status or (400 if failed else 200)
 
@@ -133,7 +165,9 @@ def save_incident(slug: str, incident_id: int) -> Page:
     form = IncidentForm()
     problem = None
     session = db.session()
-    if form.validate_on_submit():
+    if "fill_template" in request.form:
+        problem = fill_from_template(form, municipality, found.area)
+    elif form.validate_on_submit():
         try:
             area = read_area(form, current_app.config["MAX_GEOMETRY_BYTES"], keep=found.area)
             data = _input(form, found.status, area)
@@ -170,8 +204,11 @@ def _version(form: IncidentForm) -> int:
     return int(value)
 
 
-def affected_count(incident: Incident) -> Any:
-    """How many addresses and dwellings the incident's area holds (None without an area)."""
-    if incident.area is None:
+def affected_summary(incident: Incident | None) -> AffectedSummary | None:
+    """The addresses, dwellings and vulnerable subscribers in the incident's area, if it has one."""
+    if incident is None or incident.area is None:
         return None
-    return count_addresses_in_area(db.session(), incident.municipality_id, incident.area)
+    session = db.session()
+    count = count_addresses_in_area(session, incident.municipality_id, incident.area)
+    vulnerable = vulnerable_in_area(session, incident.municipality_id, incident.area)
+    return AffectedSummary.build(count, vulnerable)

@@ -30,6 +30,8 @@ from tests.staff_helpers import log_in
 from tests.staff_helpers import make_user
 
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
+# Pages only editors may read: the new-incident form, and lists naming vulnerable subscribers.
+EDITOR_PAGES = {"staff.new_incident", "staff.affected_addresses_csv"}
 
 
 @dataclass
@@ -56,12 +58,14 @@ def world(app: Flask) -> Iterator[World]:
         assert incident is not None
         other_incident = make_incident(session, other, box(8.06, 58.13, 8.07, 58.14))
         session.commit()
-        values = {"slug": "demo", "incident_id": incident.id, "user_id": demo_admin.id}
-        other_values = {
-            "slug": "annen",
-            "incident_id": other_incident.id,
-            "user_id": other_admin.id,
+        values = {
+            "slug": "demo",
+            "incident_id": incident.id,
+            "user_id": demo_admin.id,
+            "kind": "boil_water",
         }
+        other_values = {**values, "slug": "annen", "incident_id": other_incident.id}
+        other_values["user_id"] = other_admin.id
     # Outside the app context: each request of the test client gets its own `g`, as in a server.
     yield World(app, values, other_values)
 
@@ -123,7 +127,7 @@ def test_viewers_are_refused_wherever_something_changes(world: World) -> None:
         if method in STATE_CHANGING:
             answer = client.open(path, method=method, data={"csrf_token": token})
             assert answer.status_code == 403, (endpoint, method, answer.status_code)
-        elif "/admin/" in path or endpoint in ("staff.new_incident",):
+        elif "/admin/" in path or endpoint in EDITOR_PAGES:
             assert client.get(path).status_code == 403, endpoint
         else:  # a page to read (the staff index sends a one-municipality user on)
             assert client.get(path).status_code in (200, 302), (endpoint, path)
