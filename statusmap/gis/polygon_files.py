@@ -73,9 +73,11 @@ def boundary_from_file(
     wanted = normal_kommunenummer(kommunenummer)
     column = _column(frame, KOMMUNENUMMER_FIELDS)
     if column is None:
-        if _polygon_mask(frame).sum() != 1:
+        polygons = int(_polygon_mask(frame).sum())
+        if polygons > 1:  # one is the municipality's own file; none is said by _merged
             raise PolygonFileError(
-                f"{shown} has {len(frame)} features and no property saying their kommunenummer "
+                f"{shown} has {polygons} polygon features and no property saying their "
+                "kommunenummer "
                 f"(looked for {', '.join(KOMMUNENUMMER_FIELDS)}; it has "
                 f"{_properties(frame)}): cannot tell which one is {wanted}."
             )
@@ -122,7 +124,7 @@ def _merged(frame: gpd.GeoDataFrame, shown: str, notes: list[str]) -> MultiPolyg
     if not is_polygon.any():
         kinds = sorted({str(t) for t in frame.geom_type.dropna()}) or ["no geometry"]
         raise PolygonFileError(
-            f"{shown} has {len(frame)} features but no polygons: {', '.join(kinds)}."
+            f"{shown} has {_features(len(frame))} but no polygons: {', '.join(kinds)}."
         )
     polygons = frame.geometry[is_polygon]
     for number, geometry in zip(polygons.index, polygons, strict=True):
@@ -130,9 +132,9 @@ def _merged(frame: gpd.GeoDataFrame, shown: str, notes: list[str]) -> MultiPolyg
     ignored = int((~is_polygon).sum())
     if ignored:
         kinds = sorted({str(t) for t in frame.geom_type[~is_polygon].dropna()}) or ["empty"]
-        notes.append(f"{ignored} features that are not polygons were ignored ({', '.join(kinds)}).")
+        notes.append(f"{_features(ignored)} not polygons, ignored ({', '.join(kinds)}).")
     if len(polygons) > 1:
-        notes.append(f"{len(polygons)} polygon features were merged into one area.")
+        notes.append(f"{len(polygons)} polygon features merged into one area.")
     merged = shapely.union_all(polygons.to_numpy())
     if isinstance(merged, Polygon):
         return MultiPolygon([merged])
@@ -161,6 +163,10 @@ def _check_valid(geometry: BaseGeometry, label: str, notes: list[str]) -> None:
             f"{label.split(': ')[-1].capitalize()} has parts that overlap ({what.lower()}"
             f"{_near(place)}); the area they cover is kept as one."
         )
+
+
+def _features(count: int) -> str:
+    return f"{count} feature" if count == 1 else f"{count} features"
 
 
 def _near(place: tuple[float, float] | None) -> str:
