@@ -107,9 +107,7 @@ def _shapefile_in_zip(path: Path, max_bytes: int, shown: str) -> str:
             shps = [
                 name
                 for name in members
-                if name.lower().endswith(".shp")
-                and not name.startswith("__MACOSX/")
-                and not Path(name).name.startswith("._")
+                if name.lower().endswith(".shp") and not Path(name).name.startswith("._")
             ]
             if len(shps) != 1:
                 found = ", ".join(shps) if shps else "none"
