@@ -231,7 +231,7 @@ def address_counts(session: Session) -> dict[int, int]:
         .where(Address.retired_at.is_(None))
         .group_by(Address.municipality_id)
     )
-    return dict(rows.tuples().all())
+    return dict(rows.all())
 
 
 # Small words a name in capitals has in lower case when written (Bø i Telemark, Nes på Hedmarken).

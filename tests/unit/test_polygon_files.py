@@ -1,4 +1,4 @@
-"""Polygon files: formats, CRSs, uploads, limits, refusals that say where, and picking a boundary."""
+"""Polygon files: formats, CRSs, uploads, limits, refusals that say where, picking a boundary."""
 
 from __future__ import annotations
 
