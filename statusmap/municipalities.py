@@ -27,8 +27,8 @@ from statusmap.models.municipality import UTM_ZONES
 
 SLUG_MAX_LENGTH = 60  # the column's length
 TEXT_LIMITS = {"contact_phone": 40, "contact_email": 200, "contact_url": 500, "public_url": 500}
-# Loose on purpose: one @ and no spaces, digits with spaces and a leading +. Real checking is
-# the municipality's own: these catch a value pasted into the wrong option.
+# Loose on purpose (one @ and no spaces; digits, spaces and a leading +): they catch a value given
+# to the wrong option or mistyped, not every address that cannot be delivered to.
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
 _PHONE = re.compile(r"\+?[0-9][0-9 ]*")
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -147,11 +147,10 @@ def update_municipality(
     if unknown:
         raise TypeError(f"cannot update {', '.join(sorted(unknown))}")
     data = replace(_input_of(municipality), **changes)
+    boundary = check_municipality_input(data)
     values = {name: getattr(data, name) for name in changes}
-    if "boundary" in changes:
-        values["boundary"] = check_municipality_input(data)
-    else:
-        check_municipality_input(data)
+    if "boundary" in values:
+        values["boundary"] = boundary  # as stored: 2D, a MultiPolygon
     _check_kommunenummer_free(session, data.kommunenummer, municipality.id)
     changed = [
         name for name in sorted(values) if not _same(getattr(municipality, name), values[name])
