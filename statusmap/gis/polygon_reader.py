@@ -41,6 +41,10 @@ def read_polygon_file(
         if not filename:
             raise ValueError("uploaded bytes need their file name, to know the format")
         shown = Path(filename).name
+        if shown.lower().endswith(".shp"):  # its .shx, .dbf and .prj cannot come with it
+            raise PolygonFileError(
+                f"{shown}: upload a Shapefile as one .zip holding its .shp, .shx, .dbf and .prj."
+            )
         _check_size(len(source), max_bytes, shown)
         with TemporaryDirectory(prefix="statusmap-upload-") as folder:
             # Only the suffix of the client's name is kept: it chooses the format, nothing else.

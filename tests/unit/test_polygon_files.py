@@ -98,6 +98,13 @@ def test_zip_from_a_mac_with_resource_forks_is_read(tmp_path: Path) -> None:
     assert _close(area_from_file(archive, max_bytes=MAX).geometry, SQUARE)
 
 
+def test_a_shapefile_on_disk_is_read_but_uploaded_alone_is_refused(tmp_path: Path) -> None:
+    shp = _write(_frame([SQUARE]).to_crs(25833), tmp_path / "area.shp")
+    assert _close(area_from_file(shp, max_bytes=MAX).geometry, SQUARE)
+    with pytest.raises(PolygonFileError, match="upload a Shapefile as one .zip"):
+        area_from_file(shp.read_bytes(), max_bytes=MAX, filename="area.shp")
+
+
 def test_a_zip_must_hold_exactly_one_shapefile(tmp_path: Path) -> None:
     empty = tmp_path / "empty.zip"
     with zipfile.ZipFile(empty, "w") as out:
