@@ -30,8 +30,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from statusmap.extensions import babel
     from statusmap.i18n import select_locale
 
-    init_db(app)
+    database = init_db(app)
     babel.init_app(app, locale_selector=select_locale)
+    if app.config["SCHEDULER_INTERVAL_S"]:  # activates and resolves incidents on time
+        from statusmap.incidents.background import BackgroundScheduler
+
+        assert database.engine is not None
+        scheduler = BackgroundScheduler(database.engine, app.config["SCHEDULER_INTERVAL_S"])
+        app.extensions["statusmap_scheduler"] = scheduler.start()
 
     from statusmap import web
     from statusmap.api.views import bp as api_bp
