@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable
 from collections.abc import Iterator
@@ -34,6 +35,8 @@ from statusmap.models import IncidentUpdate
 from statusmap.models.base import utcnow
 from tests.conftest import new_postgis_database
 from tests.factories import make_municipality
+from tests.integration.test_gunicorn import _environment
+from tests.integration.test_gunicorn import _serving
 from tests.integration.test_scheduler import planned
 
 RUNNERS = 6
@@ -201,3 +204,25 @@ def test_a_failing_tick_is_logged_and_the_thread_carries_on(tmp_path: Path, capl
     assert "Scheduler tick failed; trying again in 60 s." in caplog.text
     assert "no such table: incident" in caplog.text
     engine.dispose()
+
+
+def _status(url: str, incident_id: int) -> IncidentStatus:
+    engine = make_engine(url)
+    with Session(engine) as session:
+        status = session.get_one(Incident, incident_id).status
+    engine.dispose()
+    return status
+
+
+def test_gunicorn_workers_activate_a_due_incident_once(database: str, tmp_path: Path) -> None:
+    """Two workers, each with its scheduler ticking every second, as the Procfile runs them."""
+    (incident_id,) = _due_incidents(database, activations=1, resolutions=0)
+    env = _environment(database, STATUSMAP_SECRET_KEY="k", STATUSMAP_SCHEDULER_INTERVAL_S="1")
+    log = tmp_path / "gunicorn.log"
+    with _serving(log, env, workers=2):
+        deadline = time.monotonic() + 30
+        while _status(database, incident_id) is not IncidentStatus.ACTIVE:
+            assert time.monotonic() < deadline, f"not activated by gunicorn:\n{log.read_text()}"
+            time.sleep(0.1)  # polling the database for the outcome, not waiting for it to happen
+    assert log.read_text().count("Booting worker") == 2
+    _each_once(database, [incident_id], "activate")
