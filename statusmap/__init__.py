@@ -9,6 +9,8 @@ from typing import Any
 if TYPE_CHECKING:  # Flask is imported by create_app only, so domain modules load without it.
     from flask import Flask
 
+    from statusmap.db import Database
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -33,11 +35,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     database = init_db(app)
     babel.init_app(app, locale_selector=select_locale)
     if app.config["SCHEDULER_INTERVAL_S"]:  # activates and resolves incidents on time
-        from statusmap.incidents.background import BackgroundScheduler
-
-        assert database.engine is not None
-        scheduler = BackgroundScheduler(database.engine, app.config["SCHEDULER_INTERVAL_S"])
-        app.extensions["statusmap_scheduler"] = scheduler.start()
+        _start_scheduler(app, database)
 
     from statusmap import web
     from statusmap.api.views import bp as api_bp
@@ -59,3 +57,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     register_commands(app)
     return app
+
+
+def _start_scheduler(app: Flask, database: Database) -> None:
+    from statusmap.incidents.background import BackgroundScheduler
+
+    assert database.engine is not None
+    scheduler = BackgroundScheduler(database.engine, app.config["SCHEDULER_INTERVAL_S"])
+    app.extensions["statusmap_scheduler"] = scheduler.start()

@@ -56,8 +56,9 @@ REFUSED = {
 }
 
 
-def _allow(incident: Incident, operation: str) -> None:
-    refusal = REFUSED.get((operation, incident.status))
+def _allow(incident: Incident, operation: str, status: IncidentStatus | None = None) -> None:
+    """Refuse an operation the incident's status (stored, or as the public sees it) forbids."""
+    refusal = REFUSED.get((operation, status or incident.status))
     if refusal:
         raise IncidentError(refusal.format(id=incident.id))
 
@@ -98,7 +99,7 @@ def schedule_incident(
     """
     now = now or utcnow()
     check_version(incident, expected_version)
-    _allow(incident, "schedule")
+    _allow(incident, "schedule", incident.status_at(now))  # a started plan is active already
     start = starts_at or incident.starts_at
     if start is None or start <= now:
         raise IncidentError(
@@ -116,17 +117,18 @@ def schedule_incident(
     incident.published_at = incident.published_at or now
     incident.updated_at = now
     flush_as(session, incident, expected_version)
-    end = incident.expected_end
-    saved(
-        session,
-        incident,
-        actor=actor,
-        action="schedule",
-        starts_at=start.isoformat(),
-        expected_end=end.isoformat() if end else None,
-        auto_resolve=incident.auto_resolve,
-    )
+    saved(session, incident, actor=actor, action="schedule", **_plan(incident))
     return incident
+
+
+def _plan(incident: Incident) -> dict[str, object]:
+    """A scheduled incident's plan, for its audit row."""
+    start, end = incident.starts_at, incident.expected_end
+    return {
+        "starts_at": start.isoformat() if start else None,
+        "expected_end": end.isoformat() if end else None,
+        "auto_resolve": incident.auto_resolve,
+    }
 
 
 def publish_incident(

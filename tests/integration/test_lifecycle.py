@@ -31,6 +31,7 @@ from statusmap.models import IncidentStatus
 from statusmap.models.base import utcnow
 from tests.factories import make_incident
 from tests.factories import make_municipality
+from tests.integration.test_incidents import _edit
 
 AREA = MultiPolygon([box(8.08, 58.13, 8.09, 58.14)])
 WIDER = MultiPolygon([box(8.07, 58.13, 8.10, 58.15)])
@@ -160,6 +161,12 @@ REFUSALS = [
         "change it before publishing",
     ),
     ("schedule active", lambda s, t: _public(s, t, IncidentStatus.ACTIVE), "schedule", "already"),
+    (
+        "schedule started",
+        lambda s, t: _public(s, t, IncidentStatus.SCHEDULED),  # its start was an hour ago
+        "schedule",
+        "already active",
+    ),
     ("schedule past", lambda s, t: make_draft(s, t), "schedule_past", "starts in the future"),
     ("auto no end", lambda s, t: make_draft(s, t), "schedule_auto", "needs an expected end"),
     (
@@ -211,13 +218,7 @@ def _attempt(session, incident: Incident, what: str) -> None:  # type: ignore[no
         "edit_status": lambda: edit_incident(
             session,
             incident,
-            IncidentInput(
-                kind=incident.kind,
-                status=IncidentStatus.ACTIVE,
-                title=dict(incident.title),
-                area=incident.area,
-                starts_at=utcnow(),
-            ),
+            _edit(incident, status=IncidentStatus.ACTIVE, starts_at=utcnow()),
             expected_version=version,
             actor="x",
         ),
@@ -254,19 +255,7 @@ def test_every_earlier_area_is_kept_in_the_history(session) -> None:
     assert incident.area.equals(WIDER) and incident.version == 2
     change_area(session, incident, WIDER, expected_version=2, actor="kari")  # the same: no save
     add_update(session, incident, {"nb": "Vi graver."}, expected_version=2, actor="ola")
-    edit_incident(
-        session,
-        incident,
-        IncidentInput(
-            kind=incident.kind,
-            status=incident.status,
-            title=dict(incident.title),
-            area=SMALLER,
-            starts_at=incident.starts_at,
-        ),
-        expected_version=3,
-        actor="per",
-    )
+    edit_incident(session, incident, _edit(incident, area=SMALLER), expected_version=3, actor="per")
     session.expire_all()
     history = area_history(session, incident.id)
     assert [(r.version, r.actor) for r in history] == [(1, "test"), (2, "kari"), (4, "per")]

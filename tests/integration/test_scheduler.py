@@ -22,6 +22,7 @@ from statusmap.models import IncidentKind
 from statusmap.models import IncidentStatus
 from statusmap.models.base import utcnow
 from tests.factories import make_municipality
+from tests.integration.test_incidents import _edit
 
 AREA = MultiPolygon([box(8.08, 58.13, 8.09, 58.14)])
 HOUR = timedelta(hours=1)
@@ -99,17 +100,7 @@ def test_a_transition_found_before_an_edit_is_skipped_quietly(session) -> None:
     incident = planned(session, town, IncidentStatus.SCHEDULED, now - HOUR)
     (found,) = [d for d in find_due(session, now) if d.incident_id == incident.id]
     edit_incident(
-        session,
-        incident,
-        IncidentInput(
-            kind=incident.kind,
-            status=incident.status,
-            title=dict(incident.title),
-            area=incident.area,
-            starts_at=now + HOUR,
-        ),
-        expected_version=1,
-        actor="kari",
+        session, incident, _edit(incident, starts_at=now + HOUR), expected_version=1, actor="kari"
     )
     assert apply_due(session, found, now) is None
     session.expire_all()

@@ -27,24 +27,13 @@ from statusmap.models import IncidentStatus
 from statusmap.models.base import utcnow
 from tests.factories import make_incident
 from tests.factories import make_municipality
+from tests.integration.test_incidents import _edit
 
 AREA = MultiPolygon([box(8.08, 58.13, 8.09, 58.14)])
 WIDER = MultiPolygon([box(8.07, 58.13, 8.10, 58.15)])
 KARI = "Kari (kari@kommune.no)"
 OLA = "Ola (ola@kommune.no)"
 OSLO = ZoneInfo("Europe/Oslo")
-
-
-def _as_edited(incident, **changes) -> IncidentInput:  # type: ignore[no-untyped-def]
-    values = {
-        "kind": incident.kind,
-        "status": incident.status,
-        "area": incident.area,
-        "title": dict(incident.title),
-        "starts_at": incident.starts_at,
-        "expected_end": incident.expected_end,
-    }
-    return IncidentInput(**{**values, **changes})
 
 
 def _clock(session, incident_id: int, version: int) -> str:  # type: ignore[no-untyped-def]
@@ -65,7 +54,7 @@ def test_the_refusal_lists_every_change_since_the_editors_version(session) -> No
     edit_incident(
         session,
         incident,
-        _as_edited(incident, title={"nb": "Vannet er stengt i Storgata"}, expected_end=end),
+        _edit(incident, title={"nb": "Vannet er stengt i Storgata"}, expected_end=end),
         expected_version=1,
         actor=KARI,
     )
@@ -75,7 +64,7 @@ def test_the_refusal_lists_every_change_since_the_editors_version(session) -> No
         edit_incident(
             session,
             incident,
-            _as_edited(incident, title={"nb": "A sin tittel"}),
+            _edit(incident, title={"nb": "A sin tittel"}),
             expected_version=opened,
             actor="A",
         )
