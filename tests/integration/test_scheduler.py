@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
+from pathlib import Path
 
 from shapely.geometry import MultiPolygon
 from shapely.geometry import box
+from shapely.geometry import mapping
 from sqlalchemy import select
 
 from statusmap.incidents.history import revisions
@@ -108,15 +111,24 @@ def test_a_transition_found_before_an_edit_is_skipped_quietly(session) -> None:
     assert _actions(session, incident) == ["create", "edit"]
 
 
-def test_statusmap_tick_prints_what_it_did_and_exits_0_when_nothing_was_due(app, session) -> None:
+def test_statusmap_tick_prints_what_it_did_and_exits_0_when_nothing_was_due(
+    app, session, tmp_path: Path
+) -> None:
     town = make_municipality(session)
     now = utcnow()
     starts = planned(session, town, IncidentStatus.SCHEDULED, now - HOUR, title="Graving")
-    ends = planned(
-        session, town, IncidentStatus.ACTIVE, now - 3 * HOUR, now - HOUR, True, "Spyling"
-    )
     session.commit()
     runner = app.test_cli_runner()
+    area = tmp_path / "area.geojson"
+    area.write_text(json.dumps(mapping(AREA)), encoding="utf-8")
+    times = ["--starts", (now - 3 * HOUR).isoformat(), "--expected-end", (now - HOUR).isoformat()]
+    created = runner.invoke(
+        args=["incident", "create", "--municipality", town.slug, "--kind", "sewer"]
+        + ["--title-nb", "Spyling", "--area", str(area), *times, "--auto-resolve"]
+    )
+    assert created.exit_code == 0, created.output
+    ends = session.scalars(select(Incident).order_by(Incident.id.desc())).first()
+    assert (ends.text("title", "nb"), ends.auto_resolve) == ("Spyling", True)
     result = runner.invoke(args=["tick"])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
