@@ -11,10 +11,10 @@ import click
 from flask.cli import with_appcontext
 
 from statusmap import db
-from statusmap.incidents.history import OSLO
 from statusmap.incidents.scheduler import ACTIVATE
 from statusmap.incidents.scheduler import tick
 from statusmap.models.base import utcnow
+from statusmap.oslo_time import OSLO
 
 
 @click.command("tick")

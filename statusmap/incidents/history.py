@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import UTC
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import shapely
 from shapely.geometry.base import BaseGeometry
@@ -21,11 +20,11 @@ from sqlalchemy.orm import Session
 from statusmap.gis.crs import to_utm
 from statusmap.models import Incident
 from statusmap.models import IncidentRevision
+from statusmap.models.audit import Actor
 from statusmap.models.base import LANGUAGES
 from statusmap.models.base import utcnow
+from statusmap.oslo_time import OSLO
 
-# Domain code must not load Flask (i18n does), so the zone is named here too.
-OSLO = ZoneInfo("Europe/Oslo")
 TEXT_FIELDS = ("title", "summary", "advice", "cause")
 TIME_FIELDS = ("starts_at", "expected_end", "resolved_at")
 LABELS = {
@@ -71,16 +70,23 @@ def snapshot(incident: Incident) -> dict[str, Any]:
 
 
 def record_revision(
-    session: Session, incident: Incident, *, actor: str, action: str, at: datetime | None = None
+    session: Session,
+    incident: Incident,
+    *,
+    actor: str | Actor,
+    action: str,
+    at: datetime | None = None,
 ) -> IncidentRevision:
     """Add the revision of the incident's current version (call after the flush that saved it)."""
+    who = actor if isinstance(actor, Actor) else Actor(actor)
     revision = IncidentRevision(
         incident_id=incident.id,
         version=incident.version,
         status=incident.status,
         snapshot=snapshot(incident),
         area=incident.area,
-        actor=actor,
+        actor=who.label,
+        actor_user_id=who.user_id,
         action=action,
         at=at or utcnow(),
     )

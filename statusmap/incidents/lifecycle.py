@@ -14,7 +14,6 @@ from datetime import datetime
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy.orm import Session
 
-from statusmap.incidents.history import OSLO
 from statusmap.incidents.history import area_summary
 from statusmap.incidents.operations import GeometryLimits
 from statusmap.incidents.operations import IncidentError
@@ -27,8 +26,10 @@ from statusmap.incidents.operations import saved
 from statusmap.models import Incident
 from statusmap.models import IncidentStatus
 from statusmap.models import IncidentUpdate
+from statusmap.models.audit import Actor
 from statusmap.models.audit import record
 from statusmap.models.base import utcnow
+from statusmap.oslo_time import OSLO
 
 DRAFT = IncidentStatus.DRAFT
 SCHEDULED = IncidentStatus.SCHEDULED
@@ -87,7 +88,7 @@ def schedule_incident(
     incident: Incident,
     *,
     expected_version: int,
-    actor: str,
+    actor: str | Actor,
     starts_at: datetime | None = None,
     expected_end: datetime | None = None,
     auto_resolve: bool | None = None,
@@ -136,7 +137,7 @@ def publish_incident(
     incident: Incident,
     *,
     expected_version: int,
-    actor: str,
+    actor: str | Actor,
     now: datetime | None = None,
 ) -> Incident:
     """Make a draft or scheduled incident active now (its start is now unless it has passed)."""
@@ -169,7 +170,7 @@ def resolve_incident(
     closing: dict[str, str],
     *,
     expected_version: int,
-    actor: str,
+    actor: str | Actor,
     now: datetime | None = None,
 ) -> Incident:
     """Resolve a public incident now, with a closing message as its last timeline entry."""
@@ -200,7 +201,7 @@ def change_area(
     area: BaseGeometry | None,
     *,
     expected_version: int,
-    actor: str,
+    actor: str | Actor,
     limits: GeometryLimits | None = None,
 ) -> Incident:
     """Give an incident a new area (validated); the earlier one stays in its revisions."""
@@ -222,7 +223,7 @@ def change_area(
 
 
 def delete_draft(
-    session: Session, incident: Incident, *, expected_version: int, actor: str
+    session: Session, incident: Incident, *, expected_version: int, actor: str | Actor
 ) -> None:
     """Delete a draft, which the public never saw (with its revisions); the audit row stays."""
     check_version(incident, expected_version)

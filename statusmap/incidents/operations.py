@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
+from dataclasses import replace
 from datetime import datetime
 
 from shapely.geometry import MultiPolygon
@@ -79,7 +80,7 @@ def saved(
     session: Session,
     incident: Incident,
     *,
-    actor: str,
+    actor: str | Actor,
     action: str,
     obj: object = None,
     **details: object,
@@ -119,7 +120,9 @@ class IncidentInput:
     starts_at: datetime | None = None
     expected_end: datetime | None = None
     resolved_at: datetime | None = None
-    auto_resolve: bool = False  # resolve by itself at expected_end
+    # Resolve by itself at expected_end. None: no for a new incident, unchanged by an edit (so a
+    # form that does not show the field cannot switch it off unseen).
+    auto_resolve: bool | None = None
 
 
 def check_incident_input(data: IncidentInput) -> None:
@@ -163,7 +166,7 @@ def create_incident(
         starts_at=data.starts_at,
         expected_end=data.expected_end,
         resolved_at=data.resolved_at,
-        auto_resolve=data.auto_resolve,
+        auto_resolve=bool(data.auto_resolve),
         published_at=None if data.status is IncidentStatus.DRAFT else utcnow(),
     )
     session.add(incident)
@@ -230,6 +233,8 @@ def edit_incident(
             f"Incident {incident.id} is {incident.status.value}: an edit cannot make it "
             f"{data.status.value}. Schedule, publish or resolve it instead."
         )
+    if data.auto_resolve is None:
+        data = replace(data, auto_resolve=incident.auto_resolve)
     check_incident_input(data)
     area = checked_area(data.area, incident.municipality, limits or GeometryLimits())
     values = _fields(data, area)

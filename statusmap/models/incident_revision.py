@@ -45,7 +45,10 @@ class IncidentRevision(Base):
     snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
     # The whole area of this version, not only changed ones: each revision reads on its own.
     area: Mapped[BaseGeometry | None] = mapped_column(GeometryColumn("MULTIPOLYGON"))
-    actor: Mapped[str] = mapped_column(String(200))
+    actor: Mapped[str] = mapped_column(String(300))  # as in the audit log: "Kari (kari@...)"
+    actor_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
     # The operation that saved it (create, edit, publish, ...; the audit log's action names).
     action: Mapped[str] = mapped_column(String(60))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -306,3 +306,27 @@ def test_a_draft_may_be_deleted_with_its_history_and_the_audit_row_stays(session
         )
     ).one()
     assert (deleted.actor, deleted.details["title"]) == ("kari", "Graving i Storgata")
+
+
+def test_an_edit_that_does_not_say_keeps_auto_resolve(session) -> None:
+    """A form without the field must not switch resolving by itself off unseen."""
+    town = make_municipality(session)
+    start = utcnow() + timedelta(days=1)
+    draft = make_draft(session, town, starts_at=start, expected_end=start + timedelta(hours=3))
+    schedule_incident(session, draft, auto_resolve=True, expected_version=1, actor="kari")
+    edit_incident(
+        session, draft, _edit(draft, title={"nb": "Ny tittel"}), expected_version=2, actor="ola"
+    )
+    assert (draft.auto_resolve, draft.version) == (True, 3)
+    with pytest.raises(IncidentError, match="resolves by itself needs an expected end"):
+        edit_incident(
+            session, draft, _edit(draft, expected_end=None), expected_version=3, actor="o"
+        )
+    edit_incident(
+        session,
+        draft,
+        _edit(draft, expected_end=None, auto_resolve=False),
+        expected_version=3,
+        actor="ola",
+    )
+    assert (draft.auto_resolve, draft.expected_end, draft.version) == (False, None, 4)

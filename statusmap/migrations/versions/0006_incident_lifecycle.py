@@ -19,7 +19,7 @@ from alembic import op
 from geoalchemy2 import Geometry
 
 revision = "0006"
-down_revision = "0004"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
@@ -67,7 +67,17 @@ def upgrade() -> None:
         ),
         sa.Column("snapshot", sa.JSON, nullable=False),
         sa.Column("area", _geometry(), nullable=True),
-        sa.Column("actor", sa.String(200), nullable=False),
+        sa.Column("actor", sa.String(300), nullable=False),
+        sa.Column(
+            "actor_user_id",
+            sa.Integer,
+            sa.ForeignKey(
+                "user_account.id",
+                ondelete="SET NULL",
+                name="fk_incident_revision_actor_user_id_user_account",
+            ),
+            nullable=True,
+        ),
         sa.Column("action", sa.String(60), nullable=False),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_incident_revision"),
