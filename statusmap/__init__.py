@@ -34,8 +34,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     database = init_db(app)
     babel.init_app(app, locale_selector=select_locale)
-    if app.config["SCHEDULER_INTERVAL_S"]:  # activates and resolves incidents on time
-        _start_scheduler(app, database)
+    _start_scheduler(app, database)
 
     from statusmap import web
     from statusmap.api.views import bp as api_bp
@@ -60,6 +59,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 
 def _start_scheduler(app: Flask, database: Database) -> None:
+    """When configured, a thread that activates and resolves incidents on time (per worker)."""
+    if not app.config["SCHEDULER_INTERVAL_S"]:
+        return
     from statusmap.incidents.background import BackgroundScheduler
 
     assert database.engine is not None
