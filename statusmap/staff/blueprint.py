@@ -14,6 +14,8 @@ from statusmap.i18n import ROLE_LABELS
 from statusmap.i18n import STATUS_LABELS
 from statusmap.incidents.affected import category_label
 from statusmap.models import Role
+from statusmap.staff.change_labels import change_label
+from statusmap.staff.change_labels import change_value
 
 bp = Blueprint("staff", __name__)
 
@@ -36,6 +38,8 @@ def _labels() -> dict[str, Any]:
         "kind_labels": KIND_LABELS,
         "status_labels": STATUS_LABELS,
         "category_label": category_label,
+        "change_label": change_label,
+        "change_value": change_value,
         "can_edit": role is not None and role.includes(Role.EDITOR),
         "is_admin": role is Role.ADMIN,
     }

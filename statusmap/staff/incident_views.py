@@ -8,7 +8,6 @@ from flask import abort
 from flask import current_app
 from flask import flash
 from flask import redirect
-from flask import render_template
 from flask import request
 from flask import url_for
 from flask_babel import gettext as _
@@ -17,10 +16,7 @@ from werkzeug.wrappers import Response
 from statusmap import db
 from statusmap.auth.access import membership_in
 from statusmap.auth.accounts import actor_of
-from statusmap.gis.queries.addresses import count_addresses_in_area
-from statusmap.gis.queries.affected import vulnerable_in_area
 from statusmap.gis.validation import GeometryError
-from statusmap.incidents.affected import AffectedSummary
 from statusmap.incidents.operations import GeometryLimits
 from statusmap.incidents.operations import IncidentError
 from statusmap.incidents.operations import IncidentInput
@@ -34,10 +30,10 @@ from statusmap.models import IncidentKind
 from statusmap.models import IncidentStatus
 from statusmap.models import Municipality
 from statusmap.models import Role
-from statusmap.models.base import utcnow
 from statusmap.staff.area_input import read_area
 from statusmap.staff.blueprint import bp
 from statusmap.staff.incident_forms import IncidentForm
+from statusmap.staff.incident_page import render_incident_page
 from statusmap.web import external_url
 
 Page = Response | str | tuple[str, int]
@@ -133,18 +129,11 @@ def _form_page(
     incident: Incident | None,
     problem: tuple[float, float] | None,
     status: int | None = None,
+    conflict: list[Any] | None = None,
 ) -> tuple[str, int]:
-    failed = bool(form.errors) or (request.method == "POST" and "fill_template" not in request.form)
-    page = render_template(
-        "staff/incident_form.html",
-        form=form,
-        municipality=municipality,
-        incident=incident,
-        problem=problem,
-        now=utcnow(),
-        affected=affected_summary(incident),
+    return render_incident_page(
+        municipality, incident, form, problem=problem, status=status, conflict=conflict
     )
-    return page, status or (400 if failed else 200)
 
 
 @bp.get("/<slug>/incidents/<int:incident_id>")
@@ -186,8 +175,7 @@ def save_incident(slug: str, incident_id: int) -> Page:
                 return redirect(url_for("staff.incident", slug=slug, incident_id=found.id))
         except StaleEditError as exc:
             session.rollback()
-            flash(str(exc), "error")
-            return _form_page(form, municipality, found, None, status=409)
+            return _form_page(form, municipality, found, None, status=409, conflict=exc.changes)
         except GeometryError as exc:
             form.area.errors = [*form.area.errors, str(exc)]
             problem = exc.location
@@ -202,13 +190,3 @@ def _version(form: IncidentForm) -> int:
     if not value.isdigit():
         abort(400)
     return int(value)
-
-
-def affected_summary(incident: Incident | None) -> AffectedSummary | None:
-    """The addresses, dwellings and vulnerable subscribers in the incident's area, if it has one."""
-    if incident is None or incident.area is None:
-        return None
-    session = db.session()
-    count = count_addresses_in_area(session, incident.municipality_id, incident.area)
-    vulnerable = vulnerable_in_area(session, incident.municipality_id, incident.area)
-    return AffectedSummary.build(count, vulnerable)

@@ -13,6 +13,7 @@ import shlex
 import subprocess
 import sys
 import threading
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,9 +25,6 @@ from tests.conftest import new_postgis_database
 
 SECTION = "## Set up your municipality"
 COMMAND = ".venv/bin/statusmap"
-# Being written on another branch; until it lands its step is skipped, and said, if (and only if)
-# `statusmap create-user --help` fails. The lead removes this when merging it.
-NOT_YET_MERGED = {"create-user"}
 
 
 def readme_commands() -> list[str]:
@@ -82,8 +80,25 @@ def _run(argv: list[str], cwd: Path, env: dict[str, str]) -> subprocess.Complete
     return subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
 
 
-def _serve_and_get(argv: list[str], cwd: Path, env: dict[str, str], path: str) -> str:
-    """Start the server as written, read its address from what it prints, GET path, stop it."""
+def _log_in(base: str, email: str, password: str) -> str:
+    """Log in through the login form as a browser does (cookies, CSRF token); the staff page."""
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
+    with opener.open(base + "/auth/login", timeout=30) as response:
+        form = response.read().decode("utf-8")
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form)
+    assert token, "no CSRF token on the login page"
+    fields = {"csrf_token": token.group(1), "email": email, "password": password}
+    with opener.open(
+        base + "/auth/login", urllib.parse.urlencode(fields).encode(), timeout=30
+    ) as response:  # follows the redirect to the staff pages
+        assert response.geturl().endswith("/staff/kristiansand/"), response.geturl()
+        return str(response.read().decode("utf-8"))
+
+
+def _serve_and_get(
+    argv: list[str], cwd: Path, env: dict[str, str], path: str, login: tuple[str, str]
+) -> tuple[str, str]:
+    """Start the server as written, read its address from what it prints, GET path and log in."""
     server = subprocess.Popen(
         argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
     )
@@ -97,7 +112,8 @@ def _serve_and_get(argv: list[str], cwd: Path, env: dict[str, str], path: str) -
             if found := re.search(r"Running on (http://[\d.:]+)", line):
                 with urllib.request.urlopen(found.group(1) + path, timeout=30) as response:
                     assert response.status == 200
-                    return str(response.read().decode("utf-8"))
+                    page = str(response.read().decode("utf-8"))
+                return page, _log_in(found.group(1), *login)
         raise AssertionError(f"{shlex.join(argv)} did not start: {''.join(said)}")
     finally:
         watchdog.cancel()
@@ -111,19 +127,13 @@ def test_the_readme_sets_up_kristiansand(
     empty_database: str, checkout: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     env = _environment(empty_database)
-    page = None
+    page = staff = None
+    login = ("", "")
     for command in readme_commands():
         argv = shlex.split(command)
         assert argv[0] == COMMAND, f"the section's commands all start {COMMAND}: {command}"
         if argv[1] == "run":
-            page = _serve_and_get(argv, checkout, env, "/kristiansand/")
-            continue
-        if (
-            argv[1] in NOT_YET_MERGED
-            and _run([COMMAND, argv[1], "--help"], checkout, env).returncode
-        ):
-            with capsys.disabled():
-                print(f"\nSKIPPED README step (not merged yet: {argv[1]} --help fails): {command}")
+            page, staff = _serve_and_get(argv, checkout, env, "/kristiansand/", login)
             continue
         result = _run(argv, checkout, env)
         assert result.returncode == 0, f"{command}\n{result.stdout}\n{result.stderr}"
@@ -131,6 +141,11 @@ def test_the_readme_sets_up_kristiansand(
             assert "Created Kristiansand (kommunenummer 4204)." in result.stdout
         if argv[1] == "import-addresses":
             assert "Imported: 47 (47 new, 0 updated)" in result.stdout
+        if argv[1] == "create-user":
+            printed = re.search(r"Password \(shown only now[^)]*\): (\S+)", result.stdout)
+            assert printed, result.stdout
+            login = (argv[2], printed.group(1))
     assert page is not None, "the section ends by serving the page"
     assert '<p class="site-name">Kristiansand</p>' in page
     assert "vann@kristiansand.example" in page
+    assert staff is not None and "Hendelser i Kristiansand" in staff  # the editor's login works
