@@ -22,6 +22,7 @@ from statusmap.gis.validation import check_in_norway
 from statusmap.gis.validation import drop_z
 from statusmap.models import Address
 from statusmap.models import Municipality
+from statusmap.models.audit import Actor
 from statusmap.models.audit import record
 from statusmap.models.municipality import UTM_ZONES
 
@@ -140,7 +141,7 @@ UPDATABLE = frozenset(f.name for f in fields(MunicipalityInput)) - {"slug", "is_
 
 
 def update_municipality(
-    session: Session, municipality: Municipality, *, actor: str, **changes: Any
+    session: Session, municipality: Municipality, *, actor: str | Actor, **changes: Any
 ) -> list[str]:
     """Change only the given fields, checked as on creation; audit and return those that changed."""
     unknown = set(changes) - UPDATABLE

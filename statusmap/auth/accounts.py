@@ -131,7 +131,7 @@ def members_of(session: Session, municipality_id: int) -> list[tuple[User, Role]
         .where(Membership.municipality_id == municipality_id)
         .order_by(User.email)
     )
-    return [(user, role) for user, role in rows.tuples()]
+    return [(row[0], row[1]) for row in rows]
 
 
 def set_active(session: Session, user: User, active: bool, *, actor: Actor) -> None:
