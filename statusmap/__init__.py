@@ -9,6 +9,8 @@ from typing import Any
 if TYPE_CHECKING:  # Flask is imported by create_app only, so domain modules load without it.
     from flask import Flask
 
+    from statusmap.db import Database
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -30,8 +32,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from statusmap.extensions import babel
     from statusmap.i18n import select_locale
 
-    init_db(app)
+    database = init_db(app)
     babel.init_app(app, locale_selector=select_locale)
+    _start_scheduler(app, database)
 
     from statusmap import web
     from statusmap.api.views import bp as api_bp
@@ -53,3 +56,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     register_commands(app)
     return app
+
+
+def _start_scheduler(app: Flask, database: Database) -> None:
+    """When configured, a thread that activates and resolves incidents on time (per worker)."""
+    if not app.config["SCHEDULER_INTERVAL_S"]:
+        return
+    from statusmap.incidents.background import BackgroundScheduler
+
+    assert database.engine is not None
+    scheduler = BackgroundScheduler(database.engine, app.config["SCHEDULER_INTERVAL_S"])
+    app.extensions["statusmap_scheduler"] = scheduler.start()

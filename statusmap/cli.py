@@ -1,4 +1,4 @@
-"""The `statusmap` command: demo, db upgrade, import-addresses, incident (plus Flask's run)."""
+"""The `statusmap` command: demo, db upgrade, import-addresses, incident, municipality, tick."""
 
 from __future__ import annotations
 
@@ -21,6 +21,8 @@ from statusmap.cli_accounts import create_user_command
 from statusmap.cli_accounts import set_password_command
 from statusmap.cli_common import municipality_for
 from statusmap.cli_incidents import incident_group
+from statusmap.cli_lifecycle import tick_command
+from statusmap.cli_municipalities import municipality_group
 from statusmap.cli_streets import import_streets_command
 from statusmap.engine import WRITING
 from statusmap.engine import begin_writing
@@ -188,6 +190,8 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(incident_group)
     app.cli.add_command(create_user_command)
     app.cli.add_command(set_password_command)
+    app.cli.add_command(municipality_group)
+    app.cli.add_command(tick_command)
 
 
 def main() -> None:

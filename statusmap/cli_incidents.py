@@ -93,6 +93,9 @@ def incident_group() -> None:
 @click.option("--advice-en")
 @click.option("--starts", callback=_time_option, help="Start time, ISO 8601 (default: now).")
 @click.option("--expected-end", callback=_time_option, help="Expected end, ISO 8601.")
+@click.option(
+    "--auto-resolve", is_flag=True, help="Resolve by itself at the expected end (statusmap tick)."
+)
 @with_appcontext
 def create_command(
     slug: str, kind: str, status: str, area: Path | None, crs: int, **texts_and_times: Any
@@ -115,6 +118,7 @@ def create_command(
                 advice=_texts(t["advice_nb"], t["advice_nn"], t["advice_en"]),
                 starts_at=t["starts"] or utcnow(),
                 expected_end=t["expected_end"],
+                auto_resolve=t["auto_resolve"],
             ),
             actor="cli:incident-create",
             limits=GeometryLimits(config["MAX_GEOMETRY_VERTICES"], config["BOUNDARY_TOLERANCE_M"]),

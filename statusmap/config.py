@@ -52,6 +52,9 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_FAILURES_PER_EMAIL": 5,
     "LOGIN_FAILURES_PER_IP": 30,
     "LOGIN_FAILURE_WINDOW_MIN": 15,
+    # Seconds between the in-process scheduler's ticks (incidents/background.py); 0: off.
+    # Unset: 60 under gunicorn, off elsewhere (tests, the development server, CLI commands).
+    "SCHEDULER_INTERVAL_S": None,
     # Base-map tiles through our own proxy (/tiles/...): statusmap/tiles/settings.py.
     **TILE_DEFAULTS,
 }
@@ -74,6 +77,9 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
     if app.config["SESSION_COOKIE_SECURE"] is None:
         app.config["SESSION_COOKIE_SECURE"] = "gunicorn" in sys.modules and not app.testing
+    if app.config["SCHEDULER_INTERVAL_S"] is None:
+        served = "gunicorn" in sys.modules and not app.config.get("TESTING")
+        app.config["SCHEDULER_INTERVAL_S"] = 60 if served else 0
     validate_config(app.config)
 
 
@@ -104,6 +110,12 @@ def validate_config(config: Any) -> None:
     proxies = config["PROXY_COUNT"]
     if isinstance(proxies, bool) or not isinstance(proxies, int) or proxies < 0:
         raise ConfigError(f"STATUSMAP_PROXY_COUNT must be a whole number >= 0, got {proxies!r}")
+    interval = config["SCHEDULER_INTERVAL_S"]
+    if isinstance(interval, bool) or not isinstance(interval, int | float) or interval < 0:
+        raise ConfigError(
+            f"STATUSMAP_SCHEDULER_INTERVAL_S must be a number of seconds >= 0 (0: off), got"
+            f" {interval!r}"
+        )
     base = config["PUBLIC_BASE_URL"]
     if base and not (base.startswith(("https://", "http://")) and "?" not in base):
         raise ConfigError("STATUSMAP_PUBLIC_BASE_URL must be an http(s) URL without a query")

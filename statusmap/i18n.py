@@ -41,6 +41,34 @@ ROLE_LABELS = {
     Role.ADMIN: _l("Administrator"),
 }
 
+# What the audit log calls each action; an unknown action is shown as it is stored.
+AUDIT_ACTION_LABELS = {
+    "create": _l("Opprettet"),
+    "edit": _l("Endret"),
+    "update": _l("Oppdatert"),
+    "add_update": _l("La til oppdatering"),
+    "schedule": _l("Planla"),
+    "publish": _l("Publiserte"),
+    "activate": _l("Startet (planlagt tid)"),
+    "change_area": _l("Endret område"),
+    "resolve": _l("Avsluttet"),
+    "delete_draft": _l("Slettet utkast"),
+    "delete": _l("Slettet"),
+    "import_addresses": _l("Importerte adresser"),
+    "import_streets": _l("Importerte gater"),
+    "login": _l("Logget inn"),
+    "login_failed": _l("Mislykket innlogging"),
+    "create_user": _l("Opprettet bruker"),
+    "grant_role": _l("Ga rolle"),
+    "revoke_role": _l("Fjernet rolle"),
+    "change_password": _l("Endret passord"),
+    "reset_password": _l("Nullstilte passord"),
+    "disable_user": _l("Deaktiverte bruker"),
+    "enable_user": _l("Aktiverte bruker"),
+    "edit_template": _l("Endret meldingsmal"),
+    "export_addresses": _l("Lastet ned adresseliste"),
+}
+
 STATUS_LABELS = {
     IncidentStatus.DRAFT: _l("Utkast"),
     IncidentStatus.SCHEDULED: _l("Planlagt"),

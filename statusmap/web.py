@@ -13,6 +13,8 @@ from flask import g
 from flask import render_template
 from flask import request
 from flask import url_for
+from flask.sessions import SecureCookieSessionInterface
+from flask.sessions import SessionMixin
 from flask_babel import format_number
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
@@ -26,8 +28,25 @@ from statusmap.i18n import language_vary
 from statusmap.i18n import machine_time
 
 
+class _SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie session, without "Vary: Cookie" where there is no session at all.
+
+    Flask-Login looks into the session after every request, and Flask then marks every answer as
+    varying by cookie, so shared caches would keep a copy per visitor of public pages and tiles.
+    An empty, unchanged session means the visitor sent none: the answer is everyone's.
+    """
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        if not session and not session.modified:
+            return
+        super().save_session(app, session, response)
+        if "Set-Cookie" in response.headers:  # set after the after_request hooks have run
+            response.headers["Cache-Control"] = "no-store"
+
+
 def init_app(app: Flask) -> None:
     """Register template helpers, response hooks and error handlers; trust proxies if told."""
+    app.session_interface = _SessionInterface()
     offered = {code: LANGUAGE_NAMES[code] for code in app.config["LANGUAGES"]}
     app.jinja_env.globals.update(
         current_language=current_language,

@@ -76,6 +76,16 @@ def prepare_addresses(
     table = read_address_file(path, kommunenummer=municipality.kommunenummer)
     if table.read == 0:
         raise AddressFileError(f"{path.name} holds no address rows.")
+    if table.rows.empty and table.other_numbers:
+        # Nothing to write: say so before the write lock and the audit row, naming whose rows
+        # the file has (the wrong file, or the wrong municipality chosen for it).
+        numbers = sorted(table.other_numbers)
+        more = f" and {len(numbers) - 10} more" if len(numbers) > 10 else ""
+        listed = ", ".join(numbers[:10]) + more
+        raise AddressFileError(
+            f"{path.name}: all its {table.read} rows belong to kommunenummer {listed}, not to "
+            f"{municipality.name_in('nb')}'s {municipality.kommunenummer}."
+        )
     summary = ImportSummary(read=table.read, other_municipalities=table.other_municipalities)
     summary.notes.extend(table.notes)
     table.rows["source_id"] = source_ids(table.rows)

@@ -52,6 +52,7 @@ class AddressTable:
     read: int
     other_municipalities: int
     notes: list[str] = field(default_factory=list)  # what was changed on the way in, said once
+    other_numbers: set[str] = field(default_factory=set)  # the other municipalities' numbers
 
 
 def read_address_file(path: Path, kommunenummer: str | None = None) -> AddressTable:
@@ -68,16 +69,18 @@ def read_address_file(path: Path, kommunenummer: str | None = None) -> AddressTa
             f"Unknown file type {path.suffix!r}: expected Kartverket's CSV, GeoJSON or GeoPackage."
         )
     kept, read, other = [], 0, 0
+    others: set[str] = set()
     for chunk in chunks:
         read += len(chunk)
         if kommunenummer and "kommunenummer" in chunk.columns:
             numbers = chunk["kommunenummer"].str.strip()
             mine = (numbers == "") | (numbers.str.zfill(4) == kommunenummer)
             other += int((~mine).sum())
+            others.update(numbers[~mine].str.zfill(4).unique())
             chunk = chunk.loc[mine]
         kept.append(chunk)
     rows = pd.concat(kept, ignore_index=True) if kept else pd.DataFrame()
-    return AddressTable(rows, read, other, notes)
+    return AddressTable(rows, read, other, notes, others)
 
 
 def _read_csv(path: Path) -> Iterator[pd.DataFrame]:

@@ -111,14 +111,27 @@ def _admin_count(session: Session, municipality_id: int) -> int:
     )
 
 
-def set_password(session: Session, user: User, password: str, *, actor: Actor) -> None:
+def set_password(
+    session: Session, user: User, password: str, *, actor: Actor, action: str = "change_password"
+) -> None:
     """Set a new password and log the user out of every session they have."""
     check_new_password(password, user.email)
     user.password_hash = hash_password(password)
     user.password_changed_at = utcnow()
     user.session_token = new_session_token()  # every login cookie carries the old one
     session.flush()
-    _audit(session, actor, "change_password", user, None)
+    _audit(session, actor, action, user, None)
+
+
+def members_of(session: Session, municipality_id: int) -> list[tuple[User, Role]]:
+    """A municipality's staff and their roles, by e-mail address."""
+    rows = session.execute(
+        select(User, Membership.role)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.municipality_id == municipality_id)
+        .order_by(User.email)
+    )
+    return [(row[0], row[1]) for row in rows]
 
 
 def set_active(session: Session, user: User, active: bool, *, actor: Actor) -> None:

@@ -163,12 +163,20 @@ def _outside_point(geometry: BaseGeometry, within: BaseGeometry | None = None) -
     return centroid.x, centroid.y
 
 
-def _explain_invalid(geometry: BaseGeometry) -> GeometryError:
+def invalid_reason(geometry: BaseGeometry) -> tuple[str, tuple[float, float] | None]:
+    """Why GEOS finds a geometry invalid ('Self-intersection', ...) and where, if it says."""
     reason = explain_validity(geometry)
     match = re.match(r"(.*)\[(-?[\d.eE+-]+) (-?[\d.eE+-]+)\]", reason)
     if not match:
-        return GeometryError(f"The area is not a valid polygon: {reason}.")
-    what, lon, lat = match.group(1).strip(), float(match.group(2)), float(match.group(3))
+        return reason, None
+    return match.group(1).strip(), (float(match.group(2)), float(match.group(3)))
+
+
+def _explain_invalid(geometry: BaseGeometry) -> GeometryError:
+    what, place = invalid_reason(geometry)
+    if place is None:
+        return GeometryError(f"The area is not a valid polygon: {what}.")
+    lon, lat = place
     if what.lower() == "self-intersection":
         return GeometryError(
             f"The area's outline crosses itself near {_where(lon, lat)}. "

@@ -1,17 +1,26 @@
-"""Operations that change incidents: validate -> mutate -> flush -> audit. The caller commits."""
+"""Operations that change incidents: validate -> mutate -> flush -> revision + audit. The caller
+commits. The lifecycle's transitions (schedule, publish, resolve, ...) are in lifecycle.py.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
+from dataclasses import replace
 from datetime import datetime
 
 from shapely.geometry import MultiPolygon
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy.orm import Session
+from sqlalchemy.orm import object_session
 from sqlalchemy.orm.exc import StaleDataError
 
 from statusmap.gis.validation import validate_area
+from statusmap.incidents.history import Change
+from statusmap.incidents.history import changes_since
+from statusmap.incidents.history import describe_changes
+from statusmap.incidents.history import record_revision
 from statusmap.models import Incident
 from statusmap.models import IncidentKind
 from statusmap.models import IncidentStatus
@@ -27,10 +36,17 @@ class IncidentError(ValueError):
 
 
 class StaleEditError(IncidentError):
-    """Someone else saved the incident after this editor opened it; nothing was changed."""
+    """Someone else saved the incident after this editor opened it; nothing was changed.
+
+    `changes` lists what each later save changed (empty when two saves overlapped in time).
+    """
+
+    def __init__(self, message: str, changes: Sequence[Change] = ()) -> None:
+        super().__init__(message)
+        self.changes = list(changes)
 
 
-def _flush_as(session: Session, incident: Incident, expected_version: int) -> None:
+def flush_as(session: Session, incident: Incident, expected_version: int) -> None:
     """Flush an edit; another editor's save that overlapped it is refused like a stale one."""
     incident_id = incident.id  # after a failed flush the session must roll back before reading
     try:
@@ -43,13 +59,43 @@ def _flush_as(session: Session, incident: Incident, expected_version: int) -> No
 
 
 def check_version(incident: Incident, expected_version: int) -> None:
-    """Refuse an edit made on an older version of the incident than the stored one."""
-    if incident.version != expected_version:
-        raise StaleEditError(
-            f"Incident {incident.id} was changed by someone else after you opened it "
-            f"(you had version {expected_version}, it is now at version {incident.version}). "
-            "Open it again to see their change, then make yours."
-        )
+    """Refuse an edit made on an older version of the incident, saying what changed since."""
+    if incident.version == expected_version:
+        return
+    session = object_session(incident)
+    changes: list[Change] = []
+    if session is not None and expected_version < incident.version:
+        changes = changes_since(session, incident, expected_version)
+    message = [
+        f"Incident {incident.id} was changed by someone else after you opened it (you had "
+        f"version {expected_version}, it is now at version {incident.version})."
+    ]
+    if changes:
+        message.append(describe_changes(expected_version, changes, utcnow()))
+    message.append("Nothing was saved: open it again to see their changes, then make yours.")
+    raise StaleEditError(" ".join(message), changes)
+
+
+def saved(
+    session: Session,
+    incident: Incident,
+    *,
+    actor: str | Actor,
+    action: str,
+    obj: object = None,
+    **details: object,
+) -> None:
+    """After the flush that saved a version: its revision, and the audit row (of obj or it)."""
+    record_revision(session, incident, actor=actor, action=action)
+    record(
+        session,
+        actor=actor,
+        action=action,
+        obj=incident if obj is None else obj,
+        municipality_id=incident.municipality_id,
+        version=incident.version,
+        **details,
+    )
 
 
 @dataclass(frozen=True)
@@ -74,6 +120,9 @@ class IncidentInput:
     starts_at: datetime | None = None
     expected_end: datetime | None = None
     resolved_at: datetime | None = None
+    # Resolve by itself at expected_end. None: no for a new incident, unchanged by an edit (so a
+    # form that does not show the field cannot switch it off unseen).
+    auto_resolve: bool | None = None
 
 
 def check_incident_input(data: IncidentInput) -> None:
@@ -90,6 +139,8 @@ def check_incident_input(data: IncidentInput) -> None:
         raise IncidentError("A resolved incident, and only that, has a resolved time.")
     if data.starts_at and data.resolved_at and data.resolved_at < data.starts_at:
         raise IncidentError("An incident cannot be resolved before it starts.")
+    if data.auto_resolve and data.expected_end is None:
+        raise IncidentError("An incident that resolves by itself needs an expected end.")
 
 
 def create_incident(
@@ -102,7 +153,7 @@ def create_incident(
 ) -> Incident:
     """Validate and add an incident to a municipality, with an audit row; nothing on failure."""
     check_incident_input(data)
-    area = _checked_area(data.area, municipality, limits or GeometryLimits())
+    area = checked_area(data.area, municipality, limits or GeometryLimits())
     incident = Incident(
         municipality_id=municipality.id,
         kind=data.kind,
@@ -115,22 +166,23 @@ def create_incident(
         starts_at=data.starts_at,
         expected_end=data.expected_end,
         resolved_at=data.resolved_at,
+        auto_resolve=bool(data.auto_resolve),
+        published_at=None if data.status is IncidentStatus.DRAFT else utcnow(),
     )
     session.add(incident)
     session.flush()
-    record(
+    saved(
         session,
+        incident,
         actor=actor,
         action="create",
-        obj=incident,
-        municipality_id=municipality.id,
         kind=incident.kind.value,
         status=incident.status.value,
     )
     return incident
 
 
-def _checked_area(
+def checked_area(
     area: BaseGeometry | None, municipality: Municipality, limits: GeometryLimits
 ) -> MultiPolygon | None:
     """Validate an incident area against the limits and the municipality's boundary."""
@@ -158,6 +210,7 @@ def _fields(data: IncidentInput, area: MultiPolygon | None) -> dict[str, object]
         "starts_at": data.starts_at,
         "expected_end": data.expected_end,
         "resolved_at": data.resolved_at,
+        "auto_resolve": data.auto_resolve,
     }
 
 
@@ -170,26 +223,28 @@ def edit_incident(
     actor: str | Actor,
     limits: GeometryLimits | None = None,
 ) -> Incident:
-    """Replace an incident's fields with an editor's version of them; refuse a stale editor."""
+    """Replace an incident's fields with an editor's version of them; refuse a stale editor.
+
+    The status changes only through the lifecycle's operations (schedule, publish, resolve).
+    """
     check_version(incident, expected_version)
+    if data.status is not incident.status:
+        raise IncidentError(
+            f"Incident {incident.id} is {incident.status.value}: an edit cannot make it "
+            f"{data.status.value}. Schedule, publish or resolve it instead."
+        )
+    if data.auto_resolve is None:
+        data = replace(data, auto_resolve=incident.auto_resolve)
     check_incident_input(data)
-    area = _checked_area(data.area, incident.municipality, limits or GeometryLimits())
+    area = checked_area(data.area, incident.municipality, limits or GeometryLimits())
     values = _fields(data, area)
     changed = sorted(key for key, value in values.items() if getattr(incident, key) != value)
     for key in changed:
         setattr(incident, key, values[key])
     if changed:
         incident.updated_at = utcnow()
-        _flush_as(session, incident, expected_version)  # the version moves on
-        record(
-            session,
-            actor=actor,
-            action="edit",
-            obj=incident,
-            municipality_id=incident.municipality_id,
-            changed=changed,
-            version=incident.version,
-        )
+        flush_as(session, incident, expected_version)  # the version moves on
+        saved(session, incident, actor=actor, action="edit", changed=changed)
     return incident
 
 
@@ -215,13 +270,6 @@ def add_update(
     session.add(update)
     # Feeds and caches key on version and updated_at: a new timeline entry changes what they show.
     incident.updated_at = now
-    _flush_as(session, incident, expected_version)
-    record(
-        session,
-        actor=actor,
-        action="add_update",
-        obj=update,
-        municipality_id=incident.municipality_id,
-        incident_id=incident.id,
-    )
+    flush_as(session, incident, expected_version)
+    saved(session, incident, actor=actor, action="add_update", obj=update, incident_id=incident.id)
     return update

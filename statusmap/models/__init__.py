@@ -9,6 +9,7 @@ from statusmap.models.incident import Incident
 from statusmap.models.incident import IncidentKind
 from statusmap.models.incident import IncidentStatus
 from statusmap.models.incident import IncidentUpdate
+from statusmap.models.incident_revision import IncidentRevision
 from statusmap.models.message_template import MessageTemplate
 from statusmap.models.municipality import Municipality
 from statusmap.models.street import Street
@@ -24,6 +25,7 @@ __all__ = [
     "Base",
     "Incident",
     "IncidentKind",
+    "IncidentRevision",
     "IncidentStatus",
     "IncidentUpdate",
     "LoginFailure",

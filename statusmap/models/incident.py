@@ -73,6 +73,10 @@ class Incident(Base):
     starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     expected_end: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Resolve by itself at expected_end (the scheduler does it, with a default closing message).
+    auto_resolve: Mapped[bool] = mapped_column(default=False)
+    # When the public first saw it (scheduled or published); None while it is a draft.
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     # Optimistic locking: a stale editor's write fails instead of silently overwriting.

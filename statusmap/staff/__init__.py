@@ -3,8 +3,13 @@
 Importing the package attaches every view module's routes to the one blueprint.
 """
 
+from statusmap.staff import admin_views  # noqa: F401
+from statusmap.staff import affected_views  # noqa: F401
 from statusmap.staff import area_views  # noqa: F401
 from statusmap.staff import incident_views  # noqa: F401
+from statusmap.staff import lifecycle_views  # noqa: F401
+from statusmap.staff import template_views  # noqa: F401
+from statusmap.staff import user_views  # noqa: F401
 from statusmap.staff import views  # noqa: F401
 from statusmap.staff.blueprint import bp
 

@@ -8,10 +8,14 @@ from flask import Blueprint
 from flask import Response
 from flask import g
 
+from statusmap.i18n import AUDIT_ACTION_LABELS
 from statusmap.i18n import KIND_LABELS
 from statusmap.i18n import ROLE_LABELS
 from statusmap.i18n import STATUS_LABELS
+from statusmap.incidents.affected import category_label
 from statusmap.models import Role
+from statusmap.staff.change_labels import change_label
+from statusmap.staff.change_labels import change_value
 
 bp = Blueprint("staff", __name__)
 
@@ -29,9 +33,13 @@ def _labels() -> dict[str, Any]:
     role = g.get("staff_role")
     return {
         "Role": Role,
+        "audit_action_labels": AUDIT_ACTION_LABELS,
         "role_labels": ROLE_LABELS,
         "kind_labels": KIND_LABELS,
         "status_labels": STATUS_LABELS,
+        "category_label": category_label,
+        "change_label": change_label,
+        "change_value": change_value,
         "can_edit": role is not None and role.includes(Role.EDITOR),
         "is_admin": role is Role.ADMIN,
     }

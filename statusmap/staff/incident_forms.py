@@ -14,6 +14,7 @@ from wtforms import HiddenField
 from wtforms import SelectField
 from wtforms import StringField
 from wtforms import TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 from wtforms.validators import Length
 from wtforms.validators import Optional
@@ -35,7 +36,7 @@ class IncidentForm(FlaskForm):
     """Create or edit an incident; `version` is the one the editor opened (stale edits refused)."""
 
     kind = SelectField(
-        _l("Type hendelse"), choices=[(k.value, KIND_LABELS[k]) for k in IncidentKind]
+        _l("Type hendelse"), choices=[SelectChoice(k.value, KIND_LABELS[k]) for k in IncidentKind]
     )
     title_nb = StringField(_l("Tittel"), validators=[DataRequired(), Length(max=200)])
     title_nn = StringField(_l("Tittel"), validators=[Length(max=200)])

@@ -7,9 +7,7 @@ from typing import Any
 from flask import abort
 from flask import current_app
 from flask import flash
-from flask import g
 from flask import redirect
-from flask import render_template
 from flask import request
 from flask import url_for
 from flask_babel import gettext as _
@@ -18,27 +16,25 @@ from werkzeug.wrappers import Response
 from statusmap import db
 from statusmap.auth.access import membership_in
 from statusmap.auth.accounts import actor_of
-from statusmap.gis.queries.addresses import count_addresses_in_area
 from statusmap.gis.validation import GeometryError
-from statusmap.gis.validation import parse_geojson
 from statusmap.incidents.operations import GeometryLimits
 from statusmap.incidents.operations import IncidentError
 from statusmap.incidents.operations import IncidentInput
 from statusmap.incidents.operations import StaleEditError
 from statusmap.incidents.operations import create_incident
 from statusmap.incidents.operations import edit_incident
-from statusmap.incidents.queries import public_incidents
-from statusmap.maps.editor_map import EditorMap
+from statusmap.incidents.placeholders import PlaceholderValues
+from statusmap.incidents.template_store import filled_texts
 from statusmap.models import Incident
 from statusmap.models import IncidentKind
 from statusmap.models import IncidentStatus
 from statusmap.models import Municipality
 from statusmap.models import Role
-from statusmap.models.base import utcnow
 from statusmap.staff.area_input import read_area
 from statusmap.staff.blueprint import bp
 from statusmap.staff.incident_forms import IncidentForm
-from statusmap.web_maps import editor_map_for
+from statusmap.staff.incident_page import render_incident_page
+from statusmap.web import external_url
 
 Page = Response | str | tuple[str, int]
 
@@ -78,7 +74,9 @@ def new_incident(slug: str) -> Page:
     if request.method == "GET" and request.args.get("kind") in {k.value for k in IncidentKind}:
         form.kind.data = request.args["kind"]
     problem = None
-    if form.validate_on_submit():
+    if request.method == "POST" and "fill_template" in request.form:
+        problem = fill_from_template(form, municipality, None)
+    elif form.validate_on_submit():
         session = db.session()
         try:
             area = read_area(form, current_app.config["MAX_GEOMETRY_BYTES"])
@@ -101,53 +99,41 @@ def new_incident(slug: str) -> Page:
     return _form_page(form, municipality, None, problem)
 
 
+def fill_from_template(
+    form: IncidentForm, municipality: Municipality, stored_area: Any
+) -> tuple[float, float] | None:
+    """Put the kind's texts, filled in, into the form (nothing is saved); where the area is bad."""
+    problem = None
+    try:
+        area = read_area(form, current_app.config["MAX_GEOMETRY_BYTES"], keep=stored_area)
+    except GeometryError as exc:
+        area, problem = stored_area, exc.location
+    values = PlaceholderValues(
+        start=form.aware_time("starts_at"),
+        expected_end=form.aware_time("expected_end"),
+        link=external_url("public.municipality_page", slug=municipality.slug),
+    )
+    texts = filled_texts(
+        db.session(), municipality, IncidentKind(form.kind.data), area=area, values=values
+    )
+    for name, by_language in texts.items():
+        for language, text in by_language.items():
+            form[f"{name}_{language}"].data = text
+    flash(_("Tekstene er fylt inn fra malen. Les dem, rett det som trengs, og lagre."), "info")
+    return problem
+
+
 def _form_page(
     form: IncidentForm,
     municipality: Municipality,
     incident: Incident | None,
     problem: tuple[float, float] | None,
     status: int | None = None,
+    conflict: list[Any] | None = None,
 ) -> tuple[str, int]:
-    failed = bool(form.errors) or request.method == "POST"
-    page = render_template(
-        "staff/incident_form.html",
-        form=form,
-        municipality=municipality,
-        incident=incident,
-        problem=problem,
-        now=utcnow(),
-        editor_map=_editor_map(form, municipality, incident),
+    return render_incident_page(
+        municipality, incident, form, problem=problem, status=status, conflict=conflict
     )
-    return page, status or (400 if failed else 200)
-
-
-# --- The map editor's map (statusmap/maps/editor_map.py) --------------------------------------
-
-
-def _editor_map(
-    form: IncidentForm, municipality: Municipality, incident: Incident | None
-) -> EditorMap | None:
-    """Editors' map: the other current incidents, and the area the form's text field holds."""
-    role = g.get("staff_role")
-    if role is None or not role.includes(Role.EDITOR):
-        return None
-    current = public_incidents(
-        db.session(), municipality.id, now=utcnow(), recent_days=0, include_resolved=False
-    ).current
-    others = [i for i in current if incident is None or i.id != incident.id]
-    try:  # shown even if it would be refused, so the editor can see and mend it
-        text = (form.area.data or "").strip()
-        area = (
-            parse_geojson(text, max_bytes=current_app.config["MAX_GEOMETRY_BYTES"])
-            if text
-            else None
-        )
-    except GeometryError:
-        area = None  # unreadable text: the form's own error says why
-    return editor_map_for(municipality, others, area)
-
-
-# --------------------------------------------------------------------------------------------
 
 
 @bp.get("/<slug>/incidents/<int:incident_id>")
@@ -168,7 +154,9 @@ def save_incident(slug: str, incident_id: int) -> Page:
     form = IncidentForm()
     problem = None
     session = db.session()
-    if form.validate_on_submit():
+    if "fill_template" in request.form:
+        problem = fill_from_template(form, municipality, found.area)
+    elif form.validate_on_submit():
         try:
             area = read_area(form, current_app.config["MAX_GEOMETRY_BYTES"], keep=found.area)
             data = _input(form, found.status, area)
@@ -187,8 +175,7 @@ def save_incident(slug: str, incident_id: int) -> Page:
                 return redirect(url_for("staff.incident", slug=slug, incident_id=found.id))
         except StaleEditError as exc:
             session.rollback()
-            flash(str(exc), "error")
-            return _form_page(form, municipality, found, None, status=409)
+            return _form_page(form, municipality, found, None, status=409, conflict=exc.changes)
         except GeometryError as exc:
             form.area.errors = [*form.area.errors, str(exc)]
             problem = exc.location
@@ -203,10 +190,3 @@ def _version(form: IncidentForm) -> int:
     if not value.isdigit():
         abort(400)
     return int(value)
-
-
-def affected_count(incident: Incident) -> Any:
-    """How many addresses and dwellings the incident's area holds (None without an area)."""
-    if incident.area is None:
-        return None
-    return count_addresses_in_area(db.session(), incident.municipality_id, incident.area)

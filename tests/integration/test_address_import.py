@@ -99,9 +99,9 @@ def test_rows_of_other_municipalities_are_skipped_and_counted(session, tmp_path:
     import statusmap.addresses.reader as reader
 
     other = make_municipality(session, slug="annen", kommunenummer="4201")
-    summary = import_addresses(session, other, SAMPLE, actor="test")
-    assert (summary.read, summary.other_municipalities, summary.inserted) == (47, 47, 0)
-    assert summary.rejected == []
+    # A file with no row of this municipality is the wrong file (or municipality): refused.
+    with pytest.raises(AddressFileError, match="all its 47 rows belong to kommunenummer 4204"):
+        import_addresses(session, other, SAMPLE, actor="test")
     rows = _rows()
     mixed = [
         r.replace(";4204;KRISTIANSAND;", ";4201;RISØR;") if i % 2 else r for i, r in enumerate(rows)

@@ -28,8 +28,8 @@ def _environment(database_url: str, **extra: str) -> dict[str, str]:
     return {**env, **extra}
 
 
-def _gunicorn(log: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
-    command = [sys.executable, "-m", "gunicorn", "--bind", "127.0.0.1:0", "--workers", "1"]
+def _gunicorn(log: Path, env: dict[str, str], workers: int = 1) -> subprocess.Popen[bytes]:
+    command = [sys.executable, "-m", "gunicorn", "--bind", "127.0.0.1:0", "--workers", str(workers)]
     command += ["--no-control-socket", APP]
     with log.open("wb") as output:
         # A session of its own, so that stopping it stops its workers too.
@@ -53,9 +53,9 @@ def _stop(server: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
-def _serving(log: Path, env: dict[str, str]) -> Iterator[str]:
+def _serving(log: Path, env: dict[str, str], workers: int = 1) -> Iterator[str]:
     """Start gunicorn on a free port; yield its address; stop it."""
-    server = _gunicorn(log, env)
+    server = _gunicorn(log, env, workers)
     try:
         deadline = time.monotonic() + 30
         while not (found := re.search(r"Listening at: (http://\S+)", log.read_text())):

@@ -132,7 +132,7 @@ def test_an_editor_who_opened_an_older_version_is_refused(session) -> None:
         session, incident, _edit(incident, title={"nb": "B sin"}), expected_version=1, actor="b"
     )
     assert incident.version == opened_by_a + 1
-    with pytest.raises(StaleEditError, match="changed by someone else"):
+    with pytest.raises(StaleEditError, match="changed by someone else") as refused:
         edit_incident(
             session,
             incident,
@@ -140,6 +140,14 @@ def test_an_editor_who_opened_an_older_version_is_refused(session) -> None:
             expected_version=opened_by_a,
             actor="a",
         )
+    assert "Since you opened version 1, b at " in str(refused.value)
+    assert str(refused.value).endswith(
+        "changed: title (nb). Nothing was saved: open it again "
+        "to see their changes, then make yours."
+    )
+    assert [(c.field, c.old, c.new, c.actor) for c in refused.value.changes] == [
+        ("title.nb", "Testhendelse", "B sin", "b")
+    ]
     session.expire_all()
     assert incident.text("title", "nb") == "B sin"
     with pytest.raises(StaleEditError):

@@ -22,7 +22,14 @@ from statusmap.models import Base
 from statusmap.models import Municipality
 from tests.conftest import new_postgis_database
 
-TABLES = {"municipality", "incident", "incident_update", "address", "audit_event"}
+TABLES = {
+    "municipality",
+    "incident",
+    "incident_update",
+    "incident_revision",
+    "address",
+    "audit_event",
+}
 
 
 @pytest.fixture(params=["sqlite", "postgis"])
@@ -85,3 +92,46 @@ def test_the_way_back_from_0003_restores_the_shadow_columns(empty_database: sa.E
 
         session = Session(bind=conn)
         assert len(address_ids_in_area(session, town.id, box(8.05, 58.05, 8.15, 58.15))) == 1
+
+
+def test_0006_gives_every_stored_incident_its_current_state_as_first_revision(
+    empty_database: sa.Engine,
+) -> None:
+    """Incidents saved before revisions were kept get one, so stale edits can be explained."""
+    from alembic.script import ScriptDirectory
+
+    from statusmap.incidents.history import revisions
+    from statusmap.incidents.operations import IncidentInput
+    from statusmap.incidents.operations import edit_incident
+    from statusmap.migrations import alembic_config
+    from statusmap.models import Incident
+    from statusmap.models import IncidentStatus
+    from tests.factories import make_incident
+    from tests.factories import make_municipality
+
+    before = ScriptDirectory.from_config(alembic_config()).get_revision("0006").down_revision
+    area = box(8.08, 58.13, 8.09, 58.14)
+    with empty_database.begin() as conn:
+        upgrade(conn)
+        session = Session(bind=conn)
+        incident = make_incident(session, make_municipality(session), area, title="Før")
+        retitled = IncidentInput(
+            kind=incident.kind,
+            status=IncidentStatus.ACTIVE,
+            title={"nb": "Stengt", "en": "Closed"},
+            area=incident.area,
+            starts_at=incident.starts_at,
+        )
+        edit_incident(session, incident, retitled, expected_version=1, actor="kari")
+        session.commit()
+        incident_id, created, starts = incident.id, incident.created_at, incident.starts_at
+        downgrade(conn, str(before))  # as stored by a release without revisions
+        upgrade(conn)
+        session = Session(bind=conn)
+        (first,) = revisions(session, incident_id)
+        assert (first.version, first.status, first.actor) == (2, "active", "migration")
+        assert first.snapshot["title"] == {"nb": "Stengt", "en": "Closed"}
+        assert first.snapshot["starts_at"] == starts.isoformat()
+        assert first.snapshot["auto_resolve"] is False and first.area.equals(area)
+        stored = session.get_one(Incident, incident_id)
+        assert stored.published_at == created and stored.auto_resolve is False

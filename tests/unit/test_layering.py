@@ -30,6 +30,10 @@ def _is_web(name: str) -> bool:
     return (
         name in WEB_LAYER
         or last == "views"
+        or last.endswith(("_views", "_forms"))
+        or last in ("forms", "access")  # Flask-WTF forms, Flask-Login glue
+        or name == "statusmap.staff"
+        or name.startswith("statusmap.staff.")  # the staff blueprint package is all web layer
         or last.startswith("cli")
         or name.startswith("statusmap.migrations")  # run by Alembic, not by the app's domain
     )
