@@ -13,34 +13,26 @@ from flask import current_app
 from flask import jsonify
 from flask import request
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 from werkzeug.wrappers import Response
 
 from statusmap import db
 from statusmap.auth.access import membership_in
-from statusmap.gis.queries.addresses import addresses_in_area
 from statusmap.gis.queries.addresses import addresses_in_bbox
 from statusmap.gis.queries.addresses import count_addresses_in_area
+from statusmap.gis.queries.affected import vulnerable_in_area
 from statusmap.gis.validation import GeometryError
 from statusmap.gis.validation import parse_geojson
-from statusmap.gis.validation import validate_area
+from statusmap.i18n import current_language
+from statusmap.incidents.affected import AffectedSummary
+from statusmap.incidents.operations import checked_area
 from statusmap.models import Address
 from statusmap.models import Municipality
 from statusmap.models import Role
-from statusmap.models.address import VulnerableCategory
 from statusmap.staff.blueprint import bp
 from statusmap.staff.incident_views import limits
 
-VULNERABLE_LABELS = {
-    VulnerableCategory.NURSING_HOME: _l("Sykehjem"),
-    VulnerableCategory.KINDERGARTEN: _l("Barnehage"),
-    VulnerableCategory.SCHOOL: _l("Skole"),
-    VulnerableCategory.FOOD_BUSINESS: _l("Næringsmiddelvirksomhet"),
-    VulnerableCategory.DIALYSIS: _l("Dialysepasient"),
-    VulnerableCategory.OTHER: _l("Annen sårbar abonnent"),
-}
 ADDRESS_POINTS_LIMIT = 2000  # per view; the map asks the user to zoom in beyond that
 
 
@@ -50,14 +42,9 @@ def _refused(message: str, location: tuple[float, float] | None = None) -> tuple
 
 def _checked(geometry: BaseGeometry, municipality: Municipality) -> BaseGeometry:
     """The checks an incident's area gets when saved: the same answer now as at saving."""
-    config = limits()
-    return validate_area(
-        geometry,
-        max_vertices=config.max_vertices,
-        boundary=municipality.boundary,
-        utm_epsg=municipality.utm_epsg,
-        tolerance_m=config.tolerance_m,
-    )
+    area = checked_area(geometry, municipality, limits())
+    assert area is not None  # a geometry in, a geometry out
+    return area
 
 
 def _too_big() -> bool:
@@ -81,25 +68,8 @@ def count_area(slug: str) -> Response | tuple[Response, int]:
         return _refused(str(exc), exc.location)
     session = db.session()
     count = count_addresses_in_area(session, municipality.id, area)
-    # Until statusmap.gis.queries.affected.vulnerable_in_area exists: the listed addresses.
-    vulnerable = [
-        {
-            "category": a.vulnerable_category.value,
-            "category_label": str(VULNERABLE_LABELS[a.vulnerable_category]),
-            "name": a.vulnerable_name,
-            "address": a.label,
-        }
-        for a in addresses_in_area(session, municipality.id, area)
-        if a.vulnerable_category is not None
-    ]
-    return jsonify(
-        {
-            "addresses": count.addresses,
-            "dwellings": count.dwellings,
-            "unknown_dwellings": count.unknown_dwellings,
-            "vulnerable": vulnerable,
-        }
-    )
+    vulnerable = vulnerable_in_area(session, municipality.id, area)
+    return jsonify(AffectedSummary.build(count, vulnerable).to_json(current_language()))
 
 
 @bp.post("/<slug>/area/upload")
@@ -111,13 +81,15 @@ def upload_area(slug: str) -> Response | tuple[Response, int]:
         return _refused(_("Velg en fil å laste opp."))
     max_bytes = current_app.config["MAX_GEOMETRY_BYTES"]
     data = upload.stream.read(max_bytes + 1)
-    notes: list[str] = []
+    # Imported here: polygon_files brings geopandas, which web workers load only when asked to.
+    from statusmap.gis.polygon_files import area_from_file
+
     try:
-        # GeoJSON only until statusmap.gis.polygon_files (GeoPackage, zipped Shapefile) lands.
-        area = _checked(parse_geojson(data, max_bytes=max_bytes, notes=notes), municipality)
-    except GeometryError as exc:
+        found = area_from_file(data, max_bytes=max_bytes, filename=upload.filename)
+        area = _checked(found.geometry, municipality)
+    except GeometryError as exc:  # PolygonFileError is one too
         return _refused(str(exc), exc.location)
-    return jsonify({"area": mapping(area), "notes": notes})
+    return jsonify({"area": mapping(area), "notes": found.notes})
 
 
 @bp.get("/<slug>/area/addresses.geojson")
