@@ -288,39 +288,61 @@
     this.replaceStatus([element("p", "", this.labels.empty)]);
   };
 
+  function normalised(data) {
+    // The count in one shape, from either answer the server may give: the flat one
+    // ({dwellings: n, unknown_dwellings: n, vulnerable: [{category, category_label, ...}]}) or
+    // AffectedSummary.to_json ({dwellings: {total, unknown_for_addresses}, vulnerable:
+    // {categories: [{category, label, subscribers}]}}). Categories keep the server's order.
+    var dwellings = data.dwellings, vulnerable = data.vulnerable || [], groups = [];
+    if (Array.isArray(vulnerable)) {
+      var byCategory = {};
+      vulnerable.forEach(function (v) {
+        if (!byCategory[v.category]) {
+          byCategory[v.category] = { label: v.category_label, subscribers: [] };
+          groups.push(byCategory[v.category]);
+        }
+        byCategory[v.category].subscribers.push(v);
+      });
+    } else {
+      groups = (vulnerable.categories || []).map(function (c) { return { label: c.label, subscribers: c.subscribers || [] }; });
+    }
+    var object = dwellings !== null && typeof dwellings === "object";
+    return {
+      addresses: data.addresses,
+      dwellings: object ? dwellings.total : dwellings,
+      unknown: object ? dwellings.unknown_for_addresses : data.unknown_dwellings,
+      groups: groups
+    };
+  }
+
   Editor.prototype.showCount = function (data) {
-    var labels = this.labels, nodes = [];
-    var text = this.plural(labels.addresses, data.addresses) + ", " + this.plural(labels.dwellings, data.dwellings);
-    if (data.unknown_dwellings > 0) { text += " (" + this.plural(labels.unknown, data.unknown_dwellings) + ")"; }
+    var labels = this.labels, nodes = [], count = normalised(data);
+    var text = this.plural(labels.addresses, count.addresses) + ", " + this.plural(labels.dwellings, count.dwellings);
+    if (count.unknown > 0) { text += " (" + this.plural(labels.unknown, count.unknown) + ")"; }
     this.notes.forEach(function (note) { nodes.push(element("p", "", note)); });
     this.notes = [];
     nodes.push(element("p", "area-editor__count", text));
-    nodes = nodes.concat(this.vulnerableList(data.vulnerable || []));
+    nodes = nodes.concat(this.vulnerableList(count.groups));
     this.replaceStatus(nodes);
     this.setState("counted");
   };
 
-  Editor.prototype.vulnerableList = function (vulnerable) {
-    // Grouped by category in words (a list, never a colour), categories in alphabetical order.
-    var labels = this.labels, groups = {}, language = this.language;
-    if (!vulnerable.length) { return [element("p", "", labels.no_vulnerable)]; }
-    vulnerable.forEach(function (v) {
-      (groups[v.category] = groups[v.category] || { label: v.category_label, items: [] }).items.push(v);
-    });
-    var heading = element("h4", "", labels.vulnerable + " (" + this.numbers.format(vulnerable.length) + ")");
+  Editor.prototype.vulnerableList = function (groups) {
+    // Grouped by category in words (a list, never a colour), each subscriber under its category.
+    var labels = this.labels, numbers = this.numbers, total = 0;
+    if (!groups.length) { return [element("p", "", labels.no_vulnerable)]; }
     var list = element("ul", "area-editor__vulnerable");
-    Object.keys(groups).map(function (key) { return groups[key]; })
-      .sort(function (a, b) { return a.label.localeCompare(b.label, language); })
-      .forEach(function (group) {
-        var item = element("li", "", group.label + " (" + group.items.length + ")");
-        var inner = element("ul");
-        group.items.forEach(function (v) {
-          inner.appendChild(element("li", "", v.name ? v.name + ", " + v.address : v.address));
-        });
-        item.appendChild(inner);
-        list.appendChild(item);
+    groups.forEach(function (group) {
+      total += group.subscribers.length;
+      var item = element("li", "", group.label + " (" + numbers.format(group.subscribers.length) + ")");
+      var inner = element("ul");
+      group.subscribers.forEach(function (v) {
+        inner.appendChild(element("li", "", v.name ? v.name + ", " + v.address : v.address));
       });
-    return [heading, list];
+      item.appendChild(inner);
+      list.appendChild(item);
+    });
+    return [element("h4", "", labels.vulnerable + " (" + numbers.format(total) + ")"), list];
   };
 
   Editor.prototype.showError = function (message, location) {
