@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import pytest
 from shapely.geometry import LineString
 from shapely.geometry import Polygon
 from shapely.geometry import box
+from shapely.geometry import mapping
 from shapely.geometry import shape
 from sqlalchemy import select
 from sqlalchemy import text
@@ -46,6 +48,10 @@ MAP = "window[document.querySelector('.area-editor .folium-map').id]"
 # A concave pentagon over the middle of the demo town (lon, lat), and a bow-tie east of it.
 PENTAGON = [(10.5520, 60.3570), (10.5620, 60.3565), (10.5635, 60.3615), (10.5575, 60.3590),
             (10.5510, 60.3625)]  # fmt: skip
+# The categories in bokmål, in the order the editor lists them (statusmap's VulnerableCategory).
+CATEGORIES = {"nursing_home": "Sykehjem", "kindergarten": "Barnehage", "school": "Skole",
+              "food_business": "Næringsmiddelvirksomhet", "dialysis": "Dialysepasient",
+              "other": "Annen sårbar abonnent"}  # fmt: skip
 BOW_TIE = [(10.5660, 60.3560), (10.5720, 60.3600), (10.5720, 60.3560), (10.5660, 60.3600)]
 
 
@@ -138,6 +144,16 @@ def _numbers(status: str) -> tuple[int, int]:
     return tuple(int(re.sub(r"\D", "", g)) for g in found.groups())  # type: ignore[return-value]
 
 
+def _vulnerable_shown(page) -> list[tuple[str, list[str]]]:
+    """The vulnerable subscribers as listed: (category label, [names]) in the order shown."""
+    found = page.locator(".area-editor__vulnerable > li").evaluate_all(
+        """items => items.map(li => [
+            li.firstChild.textContent.replace(/ \\(\\d+\\)$/, ""),
+            [...li.querySelectorAll("li")].map(n => n.textContent.split(", ")[0])])"""
+    )
+    return [(label, names) for label, names in found]
+
+
 def _signed_area(ring: list[list[float]]) -> float:
     return sum(a[0] * b[1] - b[0] * a[1] for a, b in zip(ring, ring[1:], strict=False)) / 2
 
@@ -162,14 +178,15 @@ def test_a_polygon_drawn_with_the_mouse_is_saved_as_clicked_and_counted(
     assert len(inside) > 50, "the pentagon covers part of the town"
     assert _numbers(status) == (len(inside), int(inside["bruksenheter"].sum()))
     assert "ukjent" not in status, "the demo knows every address's dwellings"
-    names = sorted(inside["name"].dropna())
-    assert names and all(name in status for name in names)
-    listed = page.locator(".area-editor__vulnerable > li > ul > li").count()
-    assert listed == len(names), "one line per vulnerable subscriber, under its category"
-    groups = [
-        t.split("\n")[0] for t in page.locator(".area-editor__vulnerable > li").all_inner_texts()
-    ]
-    assert len(groups) == inside["category"].nunique() and groups == sorted(groups)
+    shown = _vulnerable_shown(page)
+    wanted = {
+        label: sorted(inside.loc[inside["category"] == code, "name"])
+        for code, label in CATEGORIES.items()
+        if (inside["category"] == code).any()
+    }
+    assert len(wanted) >= 3, "the pentagon holds several kinds of vulnerable subscriber"
+    assert [label for label, _names in shown] == list(wanted), "categories in a fixed order"
+    assert {label: sorted(names) for label, names in shown} == wanted, "each under its category"
     assert page.console_errors == []
 
 
@@ -252,17 +269,35 @@ def _marker_is_at(page, lon: float, lat: float) -> None:
     assert abs(centre[0] - want[0]) <= 2 and abs(centre[1] - want[1]) <= 2
 
 
-def test_an_uploaded_geojson_replaces_the_area_and_is_counted(
-    page, editor_server, addresses, tmp_path
+def _area_file(folder: Path, kind: str, area: Polygon) -> Path:
+    """The area as a GIS would export it: GeoJSON in degrees, or in UTM 32 (EUREF89)."""
+    frame = gpd.GeoDataFrame({"navn": ["Omrade"]}, geometry=[area], crs=4326)
+    if kind == "geojson":
+        path = folder / "omrade.geojson"
+        path.write_text(
+            json.dumps({"type": "Feature", "properties": {}, "geometry": mapping(area)})
+        )
+        return path
+    if kind == "gpkg":
+        frame.to_crs(25832).to_file(folder / "omrade.gpkg", driver="GPKG")
+        return folder / "omrade.gpkg"
+    frame.to_crs(25832).to_file(folder / "omrade.shp")
+    with zipfile.ZipFile(folder / "omrade.zip", "w") as archive:
+        for part in folder.glob("omrade.*"):
+            if part.suffix != ".zip":
+                archive.write(part, part.name)
+    return folder / "omrade.zip"
+
+
+@pytest.mark.parametrize("kind", ["geojson", "gpkg", "zipped-shapefile"])
+def test_an_uploaded_file_replaces_the_area_and_is_counted(
+    page, editor_server, addresses, tmp_path, kind
 ) -> None:
     _open_editor(page, editor_server)
     uploaded = box(10.5540, 60.3580, 10.5600, 60.3620)
-    feature = {"type": "Feature", "properties": {}, "geometry": uploaded.__geo_interface__}
-    path = tmp_path / "omrade.geojson"
-    path.write_text(json.dumps(feature))
-    page.set_input_files("input[name=area_file]", str(path))
+    page.set_input_files("input[name=area_file]", str(_area_file(tmp_path, kind, uploaded)))
     status = _counted(page)
-    assert shape(_area(page)).equals(uploaded)
+    assert shape(_area(page)).hausdorff_distance(uploaded) < 1e-6, "the file's area, in degrees"
     assert page.evaluate("document.querySelector('input[name=area_file]').files.length") == 0
     inside = addresses[addresses.covered_by(uploaded)]
     assert _numbers(status) == (len(inside), int(inside["bruksenheter"].sum()))
@@ -270,6 +305,17 @@ def test_an_uploaded_geojson_replaces_the_area_and_is_counted(
     bounds = page.evaluate(f"{MAP}.getBounds().toBBoxString()").split(",")
     view = box(*map(float, bounds))
     assert view.contains(uploaded) and view.area < uploaded.area * 6, "the map fits the area"
+
+
+def test_an_unusable_file_is_explained_and_nothing_is_drawn(page, editor_server, tmp_path) -> None:
+    _open_editor(page, editor_server)
+    path = tmp_path / "notater.txt"
+    path.write_text("ikke et kart")
+    page.set_input_files("input[name=area_file]", str(path))
+    page.wait_for_selector('.area-editor[data-state="error"]')
+    assert page.locator(".area-editor__error").inner_text().strip()
+    assert page.locator("textarea[name=area]").input_value() == ""
+    assert page.evaluate("document.querySelector('input[name=area_file]').files.length") == 0
 
 
 def test_address_points_from_zoom_16(page, editor_server, addresses) -> None:
@@ -325,7 +371,7 @@ def test_the_editor_fits_desktop_and_tablet(browser, editor_server, database_url
 
 
 def test_without_javascript_the_text_field_and_file_input_remain(browser, editor_server) -> None:
-    context = browser.new_context(java_script_enabled=False)
+    context = browser.new_context(java_script_enabled=False, locale="nb-NO")
     page = context.new_page()
     page.goto(f"{editor_server}/auth/login?next=/staff/demo/incidents/new")
     page.get_by_label("E-postadresse").fill(EMAIL)
@@ -337,3 +383,52 @@ def test_without_javascript_the_text_field_and_file_input_remain(browser, editor
     page.locator("summary").filter(has_text="GeoJSON").click()
     assert page.locator("textarea[name=area]").is_visible()
     context.close()
+
+
+def test_pasted_geojson_is_drawn_and_counted_without_the_mouse(
+    page, editor_server, addresses
+) -> None:
+    _open_editor(page, editor_server)
+    pasted = box(10.5560, 60.3575, 10.5610, 60.3610)
+    text_field = page.locator("textarea[name=area]")
+    page.locator("summary").filter(has_text="GeoJSON").click()
+    text_field.fill(json.dumps(pasted.__geo_interface__))
+    text_field.press("Tab")  # leaving the field is a change
+    status = _counted(page)
+    inside = addresses[addresses.covered_by(pasted)]
+    assert _numbers(status) == (len(inside), int(inside["bruksenheter"].sum()))
+    assert text_field.input_value() == json.dumps(pasted.__geo_interface__), "kept as written"
+    drawn = page.evaluate(
+        f"""() => {{ const found = [];
+            {MAP}.eachLayer(l => l.pm && l.options.pmIgnore === false && found.push(l));
+            return found.map(l => l.getBounds().toBBoxString()); }}"""
+    )
+    assert len(drawn) == 1 and box(*map(float, drawn[0].split(","))).equals(pasted)
+
+
+def test_the_flat_answer_of_the_server_contract_is_shown_too(page, editor_server) -> None:
+    """The count in the shape the editor's contract names, answered here by the test itself."""
+    sent = []
+    answer = {
+        "addresses": 1,
+        "dwellings": 3,
+        "unknown_dwellings": 1,
+        "vulnerable": [
+            {"category": "school", "category_label": "Skole", "name": "Testskolen",
+             "address": "Storgata 1, 2750 GRAN"},
+        ],
+    }  # fmt: skip
+
+    def fulfil(route) -> None:
+        sent.append((route.request.post_data_json, route.request.headers.get("x-csrftoken")))
+        route.fulfill(status=200, content_type="application/json", body=json.dumps(answer))
+
+    page.route("**/area/count", fulfil)
+    _open_editor(page, editor_server)
+    _draw(page, "Tegn rektangel", _pixels(page, [(10.556, 60.358), (10.560, 60.361)]), close=False)
+    status = _counted(page)
+    assert "1 adresse, 3 boenheter (ukjent for 1 adresse)" in status
+    assert _vulnerable_shown(page) == [("Skole", ["Testskolen"])]
+    body, token = sent[-1]
+    assert body["area"]["type"] == "MultiPolygon"
+    assert token == page.locator('meta[name="csrf-token"]').get_attribute("content")
