@@ -29,6 +29,10 @@ DEFAULTS: dict[str, Any] = {
     # Largest incoming geometry we accept, in vertices and in bytes of GeoJSON.
     "MAX_GEOMETRY_VERTICES": 20_000,
     "MAX_GEOMETRY_BYTES": 2_000_000,
+    # Largest area file (GeoJSON, GeoPackage, zipped Shapefile) staff may upload, and the largest
+    # request of any kind (Flask answers 413 beyond it before reading it).
+    "MAX_UPLOAD_BYTES": 10_000_000,
+    "MAX_CONTENT_LENGTH": 32_000_000,
     # How far outside its boundary a municipality's features may lie (metres).
     "BOUNDARY_TOLERANCE_M": 2_000,
     "RECENTLY_RESOLVED_DAYS": 60,

@@ -168,6 +168,7 @@ def _cache_control(response: Response) -> str | None:
 
 def _http_error(error: HTTPException) -> tuple[str | dict[str, object], int]:
     code = error.code or 500
-    if request.path.startswith("/api/"):
+    wants_json = request.accept_mimetypes.best == "application/json" or request.is_json
+    if request.path.startswith("/api/") or wants_json:
         return {"error": error.name, "message": error.description}, code
     return render_template("error.html", error=error), code

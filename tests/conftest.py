@@ -1,8 +1,9 @@
 """Shared fixtures: database backends (SQLite and a throwaway PostGIS database) and apps on them.
 
 PostGIS is found from --postgis-url, then STATUSMAP_TEST_POSTGIS_URL, then the local server
-(postgres@127.0.0.1:5432). Its tests skip when it cannot be reached, unless --require-postgis or
-STATUSMAP_REQUIRE_POSTGIS=1 (CI) turns that into a failure.
+(postgres@127.0.0.1:5432, else the local socket as this OS user, as scripts/provision sets up).
+Its tests skip when it cannot be reached, unless --require-postgis or STATUSMAP_REQUIRE_POSTGIS=1
+(CI) turns that into a failure; tests/setup_summary.py counts such skips at the end of the run.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 import sqlalchemy as sa
@@ -26,6 +28,10 @@ from statusmap.models.base import utcnow
 
 DATA = Path(__file__).parent / "data"
 DEFAULT_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+# Debian's default: peer authentication on the socket, for a role named after the OS user.
+SOCKET_ADMIN_URL = "postgresql+psycopg:///postgres?host=/var/run/postgresql"
+
+pytest_plugins = ["tests.setup_summary"]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -38,11 +44,16 @@ def _flag(config: pytest.Config, option: str, env: str) -> bool:
     return bool(config.getoption(option)) or os.environ.get(env, "") in ("1", "true", "yes")
 
 
-def skip_or_fail(config: pytest.Config, option: str, env: str, reason: str) -> None:
-    """Skip, or fail when the environment requires the missing piece."""
+def skip_or_fail(
+    config: pytest.Config, option: str, env: str, reason: str, *, missing: str
+) -> NoReturn:
+    """Skip (counted as missing set-up), or fail when the environment requires the piece."""
     if _flag(config, option, env):
         pytest.fail(f"{reason} (required by {option} / {env})", pytrace=False)
-    pytest.skip(reason)
+    # Imported here: pytest_plugins above must import it first, for pytest's assertion rewriting.
+    from tests.setup_summary import skip_missing
+
+    skip_missing(reason, missing)
 
 
 @contextmanager
@@ -65,38 +76,55 @@ def new_postgis_database(admin_url: str) -> Iterator[str]:
         admin.dispose()
 
 
-@pytest.fixture(scope="session")
-def postgis_server(request: pytest.FixtureRequest) -> str:
-    """Admin URL of a PostgreSQL server with PostGIS available, or skip (or fail, if required)."""
-    admin_url = (
-        request.config.getoption("--postgis-url")
-        or os.environ.get("STATUSMAP_TEST_POSTGIS_URL")
-        or DEFAULT_ADMIN_URL
-    )
-    shown = make_url(admin_url).render_as_string()
+def _admin_urls(config: pytest.Config) -> list[str]:
+    """The server URLs to try, in order: the one given, else TCP as postgres, then the socket."""
+    given = config.getoption("--postgis-url") or os.environ.get("STATUSMAP_TEST_POSTGIS_URL")
+    return [given] if given else [DEFAULT_ADMIN_URL, SOCKET_ADMIN_URL]
+
+
+def _has_postgis(admin_url: str) -> bool:
+    """Whether the server offers the PostGIS extension; OperationalError if it is unreachable."""
     engine = sa.create_engine(admin_url)
     try:
         with engine.connect() as conn:
-            available = conn.exec_driver_sql(
-                "SELECT count(*) FROM pg_available_extensions WHERE name = 'postgis'"
-            ).scalar()
-    except sa.exc.OperationalError as exc:
-        skip_or_fail(
-            request.config,
-            "--require-postgis",
-            "STATUSMAP_REQUIRE_POSTGIS",
-            f"PostgreSQL not reachable at {shown}: {exc.orig}",
-        )
+            return bool(
+                conn.exec_driver_sql(
+                    "SELECT count(*) FROM pg_available_extensions WHERE name = 'postgis'"
+                ).scalar()
+            )
     finally:
         engine.dispose()
-    if not available:
+
+
+@pytest.fixture(scope="session")
+def postgis_server(request: pytest.FixtureRequest) -> str:
+    """Admin URL of a PostgreSQL server with PostGIS available, or skip (or fail, if required)."""
+    urls = _admin_urls(request.config)
+    shown = " or ".join(make_url(url).render_as_string() for url in urls)
+    errors = []
+    for admin_url in urls:
+        try:
+            available = _has_postgis(admin_url)
+        except sa.exc.OperationalError as exc:
+            errors.append(str(exc.orig).strip())
+            continue
+        if available:
+            return admin_url
+        shown = make_url(admin_url).render_as_string()
         skip_or_fail(
             request.config,
             "--require-postgis",
             "STATUSMAP_REQUIRE_POSTGIS",
             f"the PostGIS extension is not installed on {shown}",
+            missing=f"PostGIS not installed on {shown}",
         )
-    return str(admin_url)
+    skip_or_fail(
+        request.config,
+        "--require-postgis",
+        "STATUSMAP_REQUIRE_POSTGIS",
+        f"PostgreSQL not reachable at {shown}: {'; '.join(errors)}",
+        missing=f"PostGIS not reachable at {shown}",
+    )
 
 
 @pytest.fixture(scope="session")

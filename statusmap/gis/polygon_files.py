@@ -152,9 +152,10 @@ def _check_valid(geometry: BaseGeometry, label: str, notes: list[str]) -> None:
     for part in shapely.get_parts(geometry):
         if not part.is_valid:
             what, place = invalid_reason(part)
+            crosses = what.lower() == "self-intersection"
+            fault = "has an outline that crosses itself" if crosses else "is not a valid polygon"
             raise PolygonFileError(
-                f"{label} is not a valid polygon ({what}){_near(place)}. "
-                "Mend it in your GIS and export it again.",
+                f"{label} {fault} ({what}){_near(place)}. Mend it in your GIS and export it again.",
                 location=place,
             )
     if not geometry.is_valid:

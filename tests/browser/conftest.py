@@ -66,6 +66,7 @@ def browser(request: pytest.FixtureRequest):
             "--require-browser",
             "STATUSMAP_REQUIRE_BROWSER",
             f"Chromium not found at {CHROMIUM} (Debian: apt-get install chromium)",
+            missing=f"Chromium not found at {CHROMIUM}",
         )
     if not AXE.exists():
         skip_or_fail(
@@ -73,6 +74,7 @@ def browser(request: pytest.FixtureRequest):
             "--require-browser",
             "STATUSMAP_REQUIRE_BROWSER",
             "axe-core missing: run scripts/vendor-assets",
+            missing="axe-core not vendored",
         )
     from playwright.sync_api import sync_playwright
 

@@ -18,6 +18,7 @@ from statusmap.models import Address
 from statusmap.models import Incident
 from statusmap.models import IncidentStatus
 from statusmap.models import Municipality
+from statusmap.models import VulnerableCategory
 from statusmap.models.base import utcnow
 from tests.conftest import rolled_back_app
 from tests.factories import make_address
@@ -232,6 +233,27 @@ def test_core_updates_move_the_geometry_on_both_backends(session) -> None:
         session, town.id, Point(8.105, 58.155), now=now
     )
     assert [i.id for i in found] == [incident.id]
+
+
+def test_count_includes_what_the_session_has_not_flushed_yet(session) -> None:
+    """As any ORM query would: an address just added counts, with its category and dwellings."""
+    town = make_municipality(session)
+    make_address(session, town, 8.085, 58.135, "flushed", dwellings=2)
+    session.add(
+        Address(
+            municipality_id=town.id,
+            source_id="pending",
+            street="Testveien",
+            number=2,
+            dwellings=None,
+            vulnerable_category=VulnerableCategory.NURSING_HOME,
+            vulnerable_name="Solheim",
+            location=Point(8.086, 58.135),
+        )
+    )
+    assert address_queries.count_addresses_in_area(
+        session, town.id, SQUARE
+    ) == address_queries.AddressCount(2, 2, 1, unknown_dwellings=1)
 
 
 def test_retired_addresses_are_neither_listed_nor_counted(session) -> None:

@@ -10,16 +10,18 @@ from dataclasses import dataclass
 from shapely.geometry import box
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import ColumnElement
+from sqlalchemy import String
 from sqlalchemy import func
 from sqlalchemy import select
+from sqlalchemy import type_coerce
 from sqlalchemy.orm import Session
 
 from statusmap.gis.queries.spatial import BBox
 from statusmap.gis.queries.spatial import Predicate
 from statusmap.gis.queries.spatial import matching
-from statusmap.gis.queries.spatial import matching_rows
 from statusmap.gis.queries.spatial import postgis
 from statusmap.gis.queries.spatial import postgis_condition
+from statusmap.gis.queries.spatial import sqlite_matching_columns
 from statusmap.models import Address
 from statusmap.norwegian import sort_key
 
@@ -84,13 +86,24 @@ def count_addresses_in_area(
         ).one()
         total, dwellings, vulnerable, known = (int(value) for value in row)
         return AddressCount(total, dwellings, vulnerable, unknown_dwellings=total - known)
-    query = select(Address.dwellings, Address.vulnerable_category).where(*_current(municipality_id))
-    rows = matching_rows(session, query, Address.location, Predicate.COVERED_BY, area)
+    return _count_on_sqlite(session, municipality_id, area)
+
+
+def _count_on_sqlite(session: Session, municipality_id: int, area: BaseGeometry) -> AddressCount:
+    """SQLite: the count from the matching rows' columns (no Row objects kept, no per-row enum)."""
+    # The category as plain text: only whether it is set counts, so no enum conversion per row.
+    query = select(Address.dwellings, type_coerce(Address.vulnerable_category, String)).where(
+        *_current(municipality_id)
+    )
+    per_address, categories = sqlite_matching_columns(
+        session, query, Address.location, Predicate.COVERED_BY, area
+    )
+    known = [n for n in per_address.tolist() if n is not None]
     return AddressCount(
-        addresses=len(rows),
-        dwellings=sum(int(row[0]) for row in rows if row[0] is not None),
-        vulnerable=sum(1 for row in rows if row[1] is not None),
-        unknown_dwellings=sum(1 for row in rows if row[0] is None),
+        addresses=len(per_address),
+        dwellings=sum(known),
+        vulnerable=sum(1 for category in categories.tolist() if category is not None),
+        unknown_dwellings=len(per_address) - len(known),
     )
 
 

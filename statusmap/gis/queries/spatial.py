@@ -14,16 +14,19 @@ from typing import Any
 
 import numpy as np
 import shapely
-from geoalchemy2.shape import from_shape
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import ColumnElement
 from sqlalchemy import LargeBinary
 from sqlalchemy import Select
+from sqlalchemy import bindparam
+from sqlalchemy import cast
 from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy import type_coerce
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.orm import Session
+from sqlalchemy.types import NullType
+from sqlalchemy.types import UserDefinedType
 
 from statusmap.engine import is_postgis
 from statusmap.gis.spatial_index import SpatialIndex
@@ -75,11 +78,32 @@ def rtree_candidates(attribute: InstrumentedAttribute[Any], bbox: BBox) -> Colum
     return id_column.in_(inside)
 
 
+class _PlainGeometry(UserDefinedType[Any]):
+    """PostGIS' `geometry` type with no type modifier (so a cast to it adds no per-row check)."""
+
+    cache_ok = True
+
+    def get_col_spec(self, **kw: Any) -> str:
+        return "geometry"
+
+
+def postgis_value(other: BaseGeometry) -> ColumnElement[Any]:
+    """PostGIS: a geometry as a parameter of type geometry, decoded once per execution.
+
+    psycopg prepares a statement run repeatedly, and PostgreSQL may then use a generic plan; in
+    one, `ST_GeomFromWKB(:param)` is evaluated again for every row it filters (the whole zone
+    parsed per address), while a parameter typed `geometry` is decoded once, when bound.
+    """
+    ewkb = shapely.to_wkb(shapely.set_srid(other, SRID), hex=True, include_srid=True)
+    # NullType: no `::VARCHAR` on the parameter, so its type is inferred from the cast.
+    return cast(bindparam(None, ewkb, type_=NullType()), _PlainGeometry())
+
+
 def postgis_condition(
     attribute: InstrumentedAttribute[Any], predicate: Predicate, other: BaseGeometry
 ) -> ColumnElement[bool]:
     """PostGIS: the SQL condition of a predicate (for aggregates matching_rows cannot do)."""
-    value = from_shape(other, srid=SRID)
+    value = postgis_value(other)
     if predicate is Predicate.COVERED_BY:
         return func.ST_Covers(value, attribute)
     if predicate is Predicate.COVERS:
@@ -100,14 +124,37 @@ def matching_rows(
     if postgis(session):
         filtered = query.where(postgis_condition(attribute, predicate, other))
         return list(session.execute(filtered if limit is None else filtered.limit(limit)))
-    candidates = session.execute(
-        query.add_columns(type_coerce(attribute, LargeBinary).label("raw_wkb")).where(
-            rtree_candidates(attribute, other.bounds)
-        )
-    ).all()
+    candidates = session.execute(_with_raw_wkb(query, attribute, other)).all()
     keep = _shapely_mask(predicate, other, [row[-1] for row in candidates])
     rows = [row for row, kept in zip(candidates, keep.tolist(), strict=True) if kept]
     return [tuple(row)[:-1] for row in rows[:limit]]
+
+
+def sqlite_matching_columns(
+    session: Session,
+    query: AnySelect,
+    attribute: InstrumentedAttribute[Any],
+    predicate: Predicate,
+    other: BaseGeometry,
+) -> list[np.ndarray]:
+    """SQLite: each column of a query of columns over the rows that match (for aggregates)."""
+    if session.autoflush:
+        session.flush()  # as session.execute would: pending rows count too
+    # Run as Core: the ORM's per-row loading of plain columns costs more than the query itself.
+    candidates = session.connection().execute(_with_raw_wkb(query, attribute, other)).all()
+    width = len(query.selected_columns) + 1
+    *columns, blobs = list(zip(*candidates, strict=True)) or [()] * width
+    keep = _shapely_mask(predicate, other, blobs)
+    # fromiter: one element per value, where np.array would nest values that are sequences.
+    return [np.fromiter(column, dtype=object, count=len(column))[keep] for column in columns]
+
+
+def _with_raw_wkb(
+    query: AnySelect, attribute: InstrumentedAttribute[Any], other: BaseGeometry
+) -> AnySelect:
+    """SQLite: the query's rows whose R*Tree box meets other's, each with its raw WKB last."""
+    raw = type_coerce(attribute, LargeBinary).label("raw_wkb")
+    return query.add_columns(raw).where(rtree_candidates(attribute, other.bounds))
 
 
 def matching(
@@ -130,10 +177,10 @@ def _shapely_mask(predicate: Predicate, other: BaseGeometry, blobs: Sequence[byt
     if not blobs:
         return np.zeros(0, dtype=bool)
     shapely.prepare(other)
-    points = _point_coordinates(blobs)
+    points = _points(blobs)
     if points is not None and predicate is not Predicate.COVERS:
         # A point is covered by an area exactly when they intersect.
-        return np.asarray(shapely.intersects_xy(other, points[:, 0], points[:, 1]), dtype=bool)
+        return np.asarray(shapely.intersects_xy(other, points["x"], points["y"]), dtype=bool)
     geometries = shapely.from_wkb(np.array(blobs, dtype=object))
     if predicate is Predicate.COVERED_BY:
         return np.asarray(shapely.covers(other, geometries), dtype=bool)
@@ -145,11 +192,11 @@ def _shapely_mask(predicate: Predicate, other: BaseGeometry, blobs: Sequence[byt
 _POINT_WKB = np.dtype([("order", "u1"), ("code", "<u4"), ("x", "<f8"), ("y", "<f8")])
 
 
-def _point_coordinates(blobs: Sequence[bytes]) -> np.ndarray | None:
-    """x, y of 2D little-endian WKB points read straight from the bytes; None for anything else."""
-    if any(len(blob) != _POINT_WKB.itemsize for blob in blobs):
+def _points(blobs: Sequence[bytes]) -> np.ndarray | None:
+    """2D little-endian WKB points read straight from the bytes (fields x, y); None otherwise."""
+    if set(map(len, blobs)) != {_POINT_WKB.itemsize}:
         return None
     parsed = np.frombuffer(b"".join(blobs), dtype=_POINT_WKB)
     if not ((parsed["order"] == 1).all() and (parsed["code"] == 1).all()):
         return None
-    return np.column_stack((parsed["x"], parsed["y"]))
+    return parsed
