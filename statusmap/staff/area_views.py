@@ -30,6 +30,7 @@ from statusmap.incidents.operations import checked_area
 from statusmap.models import Address
 from statusmap.models import Municipality
 from statusmap.models import Role
+from statusmap.staff.area_input import read_upload
 from statusmap.staff.blueprint import bp
 from statusmap.staff.incident_views import limits
 
@@ -79,17 +80,12 @@ def upload_area(slug: str) -> Response | tuple[Response, int]:
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         return _refused(_("Velg en fil å laste opp."))
-    max_bytes = current_app.config["MAX_GEOMETRY_BYTES"]
-    data = upload.stream.read(max_bytes + 1)
-    # Imported here: polygon_files brings geopandas, which web workers load only when asked to.
-    from statusmap.gis.polygon_files import area_from_file
-
-    try:
-        found = area_from_file(data, max_bytes=max_bytes, filename=upload.filename)
-        area = _checked(found.geometry, municipality)
+    notes: list[str] = []
+    try:  # the same reading as a file sent with the form (no JavaScript)
+        area = _checked(read_upload(upload, notes), municipality)
     except GeometryError as exc:  # PolygonFileError is one too
         return _refused(str(exc), exc.location)
-    return jsonify({"area": mapping(area), "notes": found.notes})
+    return jsonify({"area": mapping(area), "notes": notes})
 
 
 @bp.get("/<slug>/area/addresses.geojson")
