@@ -6,13 +6,14 @@ from flask import current_app
 from shapely.geometry.base import BaseGeometry
 from werkzeug.datastructures import FileStorage
 
-from statusmap.gis.polygon_files import area_from_file
 from statusmap.gis.validation import parse_geojson
 from statusmap.staff.incident_forms import IncidentForm
 
 
 def read_upload(upload: FileStorage, notes: list[str]) -> BaseGeometry:
     """An uploaded GeoJSON, GeoPackage or zipped Shapefile as one area (GeometryError if not)."""
+    from statusmap.gis.polygon_files import area_from_file  # geopandas: only when a file comes
+
     limit = int(current_app.config["MAX_UPLOAD_BYTES"])
     data = upload.stream.read(limit + 1)  # one byte over is enough to say it is too big
     found = area_from_file(data, max_bytes=limit, filename=upload.filename or "upload")
