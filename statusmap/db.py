@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+from typing import TypeVar
+
 from flask import Flask
 from flask import current_app
 from sqlalchemy import Engine
@@ -12,6 +16,7 @@ from sqlalchemy.orm import sessionmaker
 from statusmap.engine import begin_writing
 from statusmap.engine import make_engine
 
+F = TypeVar("F", bound=Callable[..., Any])
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -45,7 +50,9 @@ class Database:
         # Only a request that reached a view may write; a POST to nowhere (404, 405) must not
         # take SQLite's write lock and wait behind an import.
         if request.method not in SAFE_METHODS and request.url_rule is not None:
-            begin_writing(self.session())
+            view = current_app.view_functions.get(request.endpoint or "")
+            if not getattr(view, "reads_only", False):
+                begin_writing(self.session())
 
     def _remove_session(self, _exc: BaseException | None) -> None:
         self.session.remove()
@@ -67,3 +74,9 @@ def get_db(app: Flask | None = None) -> Database:
 def session() -> Session:
     """Return the current app's request-scoped session; views own the commit."""
     return get_db().session()
+
+
+def reads_only(view: F) -> F:
+    """Mark a POST view that only reads (the map editor's count): it takes no write lock."""
+    view.reads_only = True  # type: ignore[attr-defined]
+    return view

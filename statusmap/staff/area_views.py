@@ -19,6 +19,7 @@ from werkzeug.wrappers import Response
 
 from statusmap import db
 from statusmap.auth.access import membership_in
+from statusmap.db import reads_only
 from statusmap.gis.queries.addresses import addresses_in_bbox
 from statusmap.gis.queries.addresses import count_addresses_in_area
 from statusmap.gis.queries.affected import vulnerable_in_area
@@ -53,6 +54,7 @@ def _too_big() -> bool:
 
 
 @bp.post("/<slug>/area/count")
+@reads_only
 def count_area(slug: str) -> Response | tuple[Response, int]:
     """Addresses, dwellings and vulnerable subscribers inside {"area": <GeoJSON geometry>}."""
     _user, municipality = membership_in(slug, Role.EDITOR)
@@ -74,6 +76,7 @@ def count_area(slug: str) -> Response | tuple[Response, int]:
 
 
 @bp.post("/<slug>/area/upload")
+@reads_only
 def upload_area(slug: str) -> Response | tuple[Response, int]:
     """An uploaded area file (field `file`) as one checked MultiPolygon, with notes."""
     _user, municipality = membership_in(slug, Role.EDITOR)

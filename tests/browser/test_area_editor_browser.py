@@ -35,12 +35,7 @@ from tests.browser.conftest import describe
 from tests.browser.conftest import run_axe
 from tests.browser.conftest import serve
 
-pytestmark = [
-    pytest.mark.browser,
-    # The incident form (statusmap/staff/incident_forms.py) still passes SelectField choices as
-    # tuples, which WTForms 3.3 warns about on every request; not this module's to change.
-    pytest.mark.filterwarnings("ignore:Passing SelectField choices as tuples:DeprecationWarning"),
-]
+pytestmark = pytest.mark.browser
 
 DEMO = Path(__file__).resolve().parents[2] / "gis_data" / "demo"
 EMAIL, PASSWORD = "kartredaktor@example.com", "tegne-omrade-med-mus"

@@ -1,4 +1,4 @@
-"""RFC 7946 output: right-hand rule whatever the input winding, lon/lat, six decimals."""
+"""RFC 7946 output: right-hand rule whatever the winding, lon/lat, seven decimals (as drawn)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ def test_clockwise_input_comes_out_counter_clockwise_with_clockwise_holes() -> N
         assert check_geometry(as_sent, "out") == []
 
 
-def test_coordinates_are_rounded_to_six_decimals_lon_first() -> None:
+def test_coordinates_are_rounded_to_seven_decimals_lon_first() -> None:
     polygon = Polygon([(10.123456789, 60.987654321), (10.2, 60.9), (10.2, 61.0)])
     ring = json.loads(json.dumps(rfc7946_geometry(polygon)))["coordinates"][0]
-    assert [10.123457, 60.987654] in ring
+    assert [10.1234568, 60.9876543] in ring
