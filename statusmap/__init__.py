@@ -36,6 +36,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale)
     _start_scheduler(app, database)
 
+    _register_web(app)
+    from statusmap.cli import register_commands
+
+    register_commands(app)
+    return app
+
+
+def _register_web(app: Flask) -> None:
+    """Web hooks, the tile proxy, logins and CSRF, and the blueprints with their prefixes."""
     from statusmap import web
     from statusmap.api.views import bp as api_bp
     from statusmap.auth import access
@@ -51,11 +60,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(staff_bp, url_prefix="/staff")
     app.register_blueprint(public_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
-
-    from statusmap.cli import register_commands
-
-    register_commands(app)
-    return app
 
 
 def _start_scheduler(app: Flask, database: Database) -> None:

@@ -24,17 +24,13 @@ MAX_COLLECTION_NESTING = 3
 
 
 class GeometryError(ValueError):
-    """An incoming geometry that cannot be used; the message says what and where.
-
-    `location` is the (lon, lat) of the fault, where there is one, so a map can point at it.
-    """
+    """An unusable incoming geometry; the message says what and where, `location` (lon, lat)."""
 
     def __init__(self, message: str, location: tuple[float, float] | None = None) -> None:
         super().__init__(message)
         self.location = location
 
 
-# Said to the user whenever heights are taken off an incoming geometry.
 Z_DROPPED = "The heights (Z coordinates) were dropped: statusmap stores positions only."
 
 

@@ -66,8 +66,7 @@ def save_texts(
     if stored is None:
         stored = MessageTemplate(municipality_id=municipality.id, kind=kind.value)
         session.add(stored)
-    stored.texts = own
-    stored.updated_by = actor.label
+    stored.texts, stored.updated_by = own, actor.label
     session.flush()
     changed = sorted(
         f"{field}.{lang}"
