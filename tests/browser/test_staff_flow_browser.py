@@ -32,6 +32,8 @@ from tests.browser.test_area_editor_browser import _pixels
 from tests.browser.test_area_editor_browser import _places
 from tests.browser.test_area_editor_browser import _signed_area
 from tests.browser.test_area_editor_browser import addresses  # noqa: F401  (a fixture)
+from tests.conftest import new_postgis_database
+from tests.conftest import prepare_database
 
 pytestmark = pytest.mark.browser
 
@@ -41,9 +43,25 @@ KARI, OLA, ADMIN = "kari.flyt@example.com", "ola.flyt@example.com", "admin.flyt@
 ZONE = [(10.5480, 60.3540), (10.5560, 60.3538), (10.5575, 60.3580), (10.5490, 60.3585)]
 
 
+@pytest.fixture(scope="module", params=["sqlite", "postgis"])
+def flow_database(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """A database of this module's own: the flow publishes incidents other tests must not see."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('flow') / 'statusmap.sqlite3'}"
+        prepare_database(url)
+        yield url
+        return
+    with new_postgis_database(request.getfixturevalue("postgis_server")) as url:
+        prepare_database(url)
+        yield url
+
+
 @pytest.fixture(scope="module")
-def flow_server(database_url: str) -> Iterator[str]:
+def flow_server(flow_database: str) -> Iterator[str]:
     """The demo with no tiles, two editors and an admin in the served database."""
+    database_url = flow_database
     app = create_app({"DATABASE_URL": database_url, "TESTING": True, "SECRET_KEY": "test"})
     with app.app_context():
         session = get_db(app).session()
