@@ -44,10 +44,10 @@ class TextsForm(VersionForm):
         return {lang: text for lang, text in found.items() if text}
 
 
-def _texts_form(name: str, label: object) -> type[TextsForm]:
+def _texts_form(name: str, labels: dict[str, object]) -> type[TextsForm]:
     fields = {
         f"body_{lang}": TextAreaField(
-            label,
+            labels[lang],
             validators=[DataRequired()] if lang == "nb" else [Length(max=4000)],
             render_kw={"lang": lang},
         )
@@ -56,5 +56,19 @@ def _texts_form(name: str, label: object) -> type[TextsForm]:
     return type(name, (TextsForm,), fields)
 
 
-UpdateForm = _texts_form("UpdateForm", _l("Oppdatering"))
-ResolveForm = _texts_form("ResolveForm", _l("Avsluttende melding"))
+UpdateForm = _texts_form(
+    "UpdateForm",
+    {
+        "nb": _l("Oppdatering på bokmål"),
+        "nn": _l("Oppdatering på nynorsk"),
+        "en": _l("Oppdatering på engelsk"),
+    },
+)
+ResolveForm = _texts_form(
+    "ResolveForm",
+    {
+        "nb": _l("Avsluttende melding på bokmål"),
+        "nn": _l("Avsluttende melding på nynorsk"),
+        "en": _l("Avsluttende melding på engelsk"),
+    },
+)
