@@ -49,10 +49,14 @@ def _register_web(app: Flask) -> None:
     from statusmap.api.views import bp as api_bp
     from statusmap.auth import access
     from statusmap.auth.views import bp as auth_bp
+    from statusmap.extensions import compress
     from statusmap.public.views import bp as public_bp
     from statusmap.staff import bp as staff_bp
     from statusmap.tiles import views as tiles
 
+    # Compression goes first: Flask runs after_request hooks last-registered first, so it sees the
+    # finished answer (ETag and 304 decided on the plain bytes by web's hooks).
+    compress.init_app(app)
     web.init_app(app)
     tiles.init_app(app)
     access.init_app(app)

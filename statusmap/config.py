@@ -59,6 +59,22 @@ DEFAULTS: dict[str, Any] = {
     # Seconds between the in-process scheduler's ticks (incidents/background.py); 0: off.
     # Unset: 60 under gunicorn, off elsewhere (tests, the development server, CLI commands).
     "SCHEDULER_INTERVAL_S": None,
+    # Text answers compressed (Flask-Compress) for clients that accept it; images are not.
+    "COMPRESS_ALGORITHM": ["br", "gzip"],
+    "COMPRESS_MIMETYPES": [
+        "text/html",
+        "text/css",
+        "text/plain",
+        "text/xml",
+        "text/javascript",
+        "text/csv",
+        "application/javascript",
+        "application/json",
+        "application/geo+json",
+        "application/xml",
+        "application/atom+xml",
+        "image/svg+xml",
+    ],  # fmt: skip
     # Base-map tiles through our own proxy (/tiles/...): statusmap/tiles/settings.py.
     **TILE_DEFAULTS,
 }

@@ -59,6 +59,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["nonced"] = nonced
     app.jinja_env.filters["machine_time"] = machine_time
     # Flask runs after_request hooks last-registered first: _headers must see the cookie.
+    app.before_request(_plain_validators)
     app.after_request(_headers)
     app.after_request(_remember_language)
     app.register_error_handler(HTTPException, _http_error)
@@ -138,11 +139,36 @@ def _content_security_policy() -> str:
     )
 
 
+# Flask-Compress marks the ETag of a compressed answer with its encoding ("abc:gzip"), so a
+# cache's If-None-Match names that; the views compare validators of the plain bytes.
+_ENCODED_ETAG = re.compile(r':(?:br|gzip|zstd|deflate)"')
+
+
+def _plain_validators() -> None:
+    value = request.environ.get("HTTP_IF_NONE_MATCH")
+    if value:
+        request.environ["HTTP_IF_NONE_MATCH"] = _ENCODED_ETAG.sub('"', value)
+
+
+def _conditional(response: Response) -> None:
+    """A public API answer gets an ETag of its bytes, and 304 when the client has them."""
+    if (
+        request.path.startswith("/api/")
+        and request.method in ("GET", "HEAD")
+        and response.status_code == 200
+        and not response.is_streamed
+    ):
+        if "ETag" not in response.headers:
+            response.add_etag()
+        response.make_conditional(request)
+
+
 def _headers(response: Response) -> Response:
     headers = response.headers
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     response.vary.update(language_vary())
+    _conditional(response)
     cache_control = _cache_control(response)
     if cache_control:
         headers["Cache-Control"] = cache_control
@@ -162,7 +188,9 @@ def _cache_control(response: Response) -> str | None:
     if "Cache-Control" in response.headers or not request.path.startswith("/api/"):
         return None  # the view said how long its answer keeps (streets, tiles), or a page
     if request.method in ("GET", "HEAD") and response.status_code in (200, 304):
-        return "public, max-age=60"
+        # A minute fresh, and a shared cache may hand out the old copy for 30 s more while it
+        # fetches the new one: a surge of readers meets the cache, not the app.
+        return "public, max-age=60, stale-while-revalidate=30"
     return "no-store"
 
 

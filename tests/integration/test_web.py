@@ -124,9 +124,12 @@ LANGUAGE_HEADERS = {"Accept-Language", "Cookie"}
 
 def test_api_responses_are_cached_only_when_cacheable(client) -> None:
     ok = client.get("/api/v1/demo/incidents.geojson")
-    assert ok.status_code == 200 and ok.headers["Cache-Control"] == "public, max-age=60"
+    assert (
+        ok.status_code == 200
+        and ok.headers["Cache-Control"] == "public, max-age=60, stale-while-revalidate=30"
+    )
     assert client.head("/api/v1/demo/incidents.geojson").headers["Cache-Control"] == (
-        "public, max-age=60"
+        "public, max-age=60, stale-while-revalidate=30"
     )
     for failed in (
         client.get("/api/v1/atlantis/incidents.geojson"),  # 404
@@ -145,7 +148,7 @@ def test_responses_that_set_a_cookie_are_not_stored(app) -> None:
     # The cookie is now remembered: the same URL sets nothing and may be shared again.
     again = client.get("/api/v1/demo/incidents.geojson?lang=en")
     assert "Set-Cookie" not in again.headers
-    assert again.headers["Cache-Control"] == "public, max-age=60"
+    assert again.headers["Cache-Control"] == "public, max-age=60, stale-while-revalidate=30"
 
 
 def test_vary_names_only_what_chose_the_language(client) -> None:
