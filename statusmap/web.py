@@ -140,7 +140,8 @@ def _content_security_policy() -> str:
 
 
 # Flask-Compress marks the ETag of a compressed answer with its encoding ("abc:gzip"), so a
-# cache's If-None-Match names that; the views compare validators of the plain bytes.
+# cache's If-None-Match names that. Read as the plain bytes' validator, the 304 is decided before
+# anything is compressed: in a surge of revalidations no answer is compressed only to be dropped.
 _ENCODED_ETAG = re.compile(r':(?:br|gzip|zstd|deflate)"')
 
 

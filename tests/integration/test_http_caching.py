@@ -41,3 +41,15 @@ def test_the_etag_follows_the_content(client: FlaskClient) -> None:
     with_resolved = client.get(GEOJSON + "?include=resolved").headers["ETag"]
     assert current != with_resolved
     assert client.get(GEOJSON).headers["ETag"] == current  # the same bytes, the same validator
+
+
+def test_a_304_is_decided_before_anything_is_compressed(client: FlaskClient, monkeypatch) -> None:
+    import flask_compress.flask_compress as library
+
+    etag = client.get(GEOJSON, headers={"Accept-Encoding": "gzip"}).headers["ETag"]
+    calls = []
+    original = library._compress_data
+    monkeypatch.setattr(library, "_compress_data", lambda *a: calls.append(a) or original(*a))
+    again = client.get(GEOJSON, headers={"Accept-Encoding": "gzip", "If-None-Match": etag})
+    assert again.status_code == 304
+    assert calls == []
