@@ -15,8 +15,17 @@ class TextCompress(Compress):
     """
 
     def after_request(self, response: Response | None) -> Response:
-        if response is not None and response.mimetype not in self.compress_mimetypes_set:
-            return response
+        if response is not None and (
+            response.mimetype not in self.compress_mimetypes_set or response.status_code == 206
+        ):
+            return response  # not text, or a byte range of a file: sent as it is
+        if response is not None and response.direct_passthrough and response.status_code == 200:
+            # A static file: read it whole and close it here (Flask-Compress would read it and
+            # leave the file open).
+            data = b"".join(response.response)  # type: ignore[arg-type]
+            response.close()
+            response.set_data(data)
+            response.direct_passthrough = False
         return super().after_request(response)
 
 
