@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
@@ -49,3 +50,17 @@ def log_in(client: FlaskClient, email: str, password: str = PASSWORD) -> None:
         "/auth/login", data={"csrf_token": token, "email": email, "password": password}
     )
     assert answer.status_code == 302, answer.get_data(as_text=True)[:500]
+
+
+def demo_staff_client(app: Flask, email: str, role: Role) -> FlaskClient:
+    """A test client logged in as a new account with this role in the demo municipality."""
+    from statusmap.db import get_db
+    from statusmap.municipalities import get_municipality
+
+    with app.app_context():
+        session = get_db(app).session()
+        make_user(session, email, role, get_municipality(session, "demo"))
+        session.commit()
+    client = app.test_client()
+    log_in(client, email)
+    return client

@@ -11,12 +11,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
 
 from statusmap.models.base import LANGUAGES
 from statusmap.models.base import localized
+from statusmap.oslo_time import OSLO
 
 # The fixed set of placeholders a message text may use.
 PLACEHOLDERS = frozenset(
@@ -36,9 +36,6 @@ PLACEHOLDERS = frozenset(
 # What a placeholder without a value renders as.
 NOT_KNOWN = {"nb": "ikke kjent", "nn": "ikkje kjent", "en": "not known"}
 
-# The web pages' zone (statusmap.config.TIME_ZONE, which domain code may not import: it loads
-# Flask). Configuration refuses any other zone, so the two cannot differ.
-OSLO = ZoneInfo("Europe/Oslo")
 # The date patterns of the web catalogues (msgid "d. MMM y 'kl.' HH:mm"), zone appended.
 _NORWEGIAN_TIME = "d. MMM y 'kl.' HH:mm"
 _TIME_PATTERNS = {"nb": _NORWEGIAN_TIME, "nn": _NORWEGIAN_TIME, "en": "d MMM y, HH:mm"}

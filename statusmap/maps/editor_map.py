@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import folium
-import shapely
 from shapely.geometry import MultiPolygon
 from shapely.geometry import Polygon
 from shapely.geometry import mapping
@@ -22,7 +21,9 @@ from statusmap.maps.base import new_map
 from statusmap.maps.parts import MapParts
 from statusmap.maps.parts import render_parts
 from statusmap.maps.parts import tooltip_text
-from statusmap.maps.public_map import BOUNDARY_TOLERANCE_DEG
+from statusmap.maps.public_map import add_boundary
+from statusmap.maps.public_map import light
+from statusmap.maps.public_map import light_boundary
 from statusmap.models import IncidentKind
 
 # The area being drawn: a colour no incident kind uses, a thick solid line, a light fill.
@@ -70,15 +71,7 @@ def build_editor_map(
     # Set on this instance only: the class defaults stay as folium ships them.
     m.default_js = [*m.default_js, ("leaflet_geoman", assets.geoman_js)]
     m.default_css = [*m.default_css, ("leaflet_geoman_css", assets.geoman_css)]
-    folium.GeoJson(
-        _feature(
-            _light(boundary.simplify(BOUNDARY_TOLERANCE_DEG, preserve_topology=True)), "boundary"
-        ),
-        name="boundary",
-        style_function=lambda _f: {"color": "#444", "weight": 2, "fill": False, "dashArray": ""},
-        interactive=False,
-        control=False,
-    ).add_to(m)
+    add_boundary(m, _feature(light_boundary(boundary), "boundary"))
     for zone in references:
         _add_reference(m, zone)
     shown = polygonal_part(area)
@@ -107,11 +100,6 @@ def polygonal_part(geometry: BaseGeometry | None) -> MultiPolygon | None:
     return MultiPolygon(polygons) if polygons else None
 
 
-def _light(geometry: BaseGeometry) -> BaseGeometry:
-    """Reference layers only: six decimals (about 0.1 m) keep the page light."""
-    return shapely.set_precision(geometry, 1e-6, mode="pointwise")
-
-
 def _feature(geometry: BaseGeometry, role: str, **properties: object) -> dict[str, object]:
     return {
         "type": "Feature",
@@ -138,7 +126,7 @@ def _add_reference(m: folium.Map, zone: ReferenceZone) -> None:
         "fillOpacity": style.fill_opacity / 2,  # context, lighter than the area being drawn
     }
     folium.GeoJson(
-        _feature(_light(zone.area), "reference", incident=zone.incident_id),
+        _feature(light(zone.area), "reference", incident=zone.incident_id),
         name=f"incident-{zone.incident_id}",
         style_function=lambda _f, s=zone_style: s,
         # The kind in words, so a reference zone never depends on its colour alone.

@@ -41,14 +41,7 @@ def build_public_map(
 ) -> MapParts:
     """Build the public map on the shared base, framing the zones, and render it to parts."""
     m = new_map(base)
-    # The boundary is context only: not a tab stop, no tooltip (the legend names it).
-    folium.GeoJson(
-        mapping(_light(boundary.simplify(BOUNDARY_TOLERANCE_DEG, preserve_topology=True))),
-        name="boundary",
-        style_function=lambda _f: {"color": "#444", "weight": 2, "fill": False, "dashArray": ""},
-        interactive=False,
-        control=False,
-    ).add_to(m)
+    add_boundary(m, mapping(light_boundary(boundary)))
     for zone in zones:
         _add_zone(m, zone)
     m.fit_bounds(_view(boundary, zones))
@@ -59,9 +52,25 @@ def build_public_map(
 BOUNDARY_TOLERANCE_DEG = 0.00005
 
 
-def _light(geometry: BaseGeometry) -> BaseGeometry:
+def light(geometry: BaseGeometry) -> BaseGeometry:
     """Round coordinates to six decimals (about 0.1 m) so the page does not carry 15 digits each."""
     return shapely.set_precision(geometry, 1e-6, mode="pointwise")
+
+
+def light_boundary(boundary: BaseGeometry) -> BaseGeometry:
+    """The boundary as maps draw it: simplified to about 5 m and rounded."""
+    return light(boundary.simplify(BOUNDARY_TOLERANCE_DEG, preserve_topology=True))
+
+
+def add_boundary(m: folium.Map, data: dict[str, object]) -> None:
+    """The boundary as context only: not a tab stop, no tooltip (the legend names it)."""
+    folium.GeoJson(
+        data,
+        name="boundary",
+        style_function=lambda _f: {"color": "#444", "weight": 2, "fill": False, "dashArray": ""},
+        interactive=False,
+        control=False,
+    ).add_to(m)
 
 
 def _view(boundary: BaseGeometry, zones: list[MapZone]) -> list[list[float]]:
@@ -88,7 +97,7 @@ def _add_zone(m: folium.Map, zone: MapZone) -> None:
         "fillOpacity": style.fill_opacity / 3 if zone.scheduled else style.fill_opacity,
     }
     folium.GeoJson(
-        mapping(_light(zone.area)),
+        mapping(light(zone.area)),
         name=f"incident-{zone.incident_id}",
         style_function=lambda _f, s=zone_style: s,
         highlight_function=lambda _f: {"weight": 5},

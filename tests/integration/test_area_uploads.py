@@ -28,10 +28,8 @@ from werkzeug.test import encode_multipart
 from statusmap.db import get_db
 from statusmap.models import Incident
 from statusmap.models import Role
-from statusmap.municipalities import get_municipality
 from tests.staff_helpers import csrf_token
-from tests.staff_helpers import log_in
-from tests.staff_helpers import make_user
+from tests.staff_helpers import demo_staff_client
 
 AREA = box(10.555, 60.36, 10.565, 60.365)  # inside the demo municipality
 
@@ -92,13 +90,7 @@ REFUSED = {
 
 @pytest.fixture
 def editor(app: Flask) -> FlaskClient:
-    with app.app_context():
-        session = get_db(app).session()
-        make_user(session, "kari@demo.test", Role.EDITOR, get_municipality(session, "demo"))
-        session.commit()
-    client = app.test_client()
-    log_in(client, "kari@demo.test")
-    return client
+    return demo_staff_client(app, "kari@demo.test", Role.EDITOR)
 
 
 def _incidents(app: Flask) -> int:

@@ -12,19 +12,13 @@ from statusmap.db import get_db
 from statusmap.models import Role
 from statusmap.municipalities import get_municipality
 from tests.staff_helpers import csrf_token
+from tests.staff_helpers import demo_staff_client
 from tests.staff_helpers import log_in
-from tests.staff_helpers import make_user
 
 
 @pytest.fixture
 def admin(app: Flask) -> FlaskClient:
-    with app.app_context():
-        session = get_db(app).session()
-        make_user(session, "admin@demo.test", Role.ADMIN, get_municipality(session, "demo"))
-        session.commit()
-    client = app.test_client()
-    log_in(client, "admin@demo.test")
-    return client
+    return demo_staff_client(app, "admin@demo.test", Role.ADMIN)
 
 
 def _settings(client: FlaskClient, **changes: str) -> dict[str, str]:

@@ -43,13 +43,23 @@ class AddressCount:
         return self.unknown_dwellings == 0
 
 
-def _current(municipality_id: int) -> tuple[ColumnElement[bool], ...]:
+NameKey = tuple[tuple[int, ...], str]  # statusmap.norwegian.sort_key
+AddressKey = tuple[NameKey, int, NameKey, int]
+
+
+def address_order(address: Address) -> AddressKey:
+    """Norwegian address order: street (Z, Æ, Ø, Å), number, letter."""
+    return sort_key(address.street), address.number or 0, sort_key(address.letter), address.id
+
+
+def current_addresses(municipality_id: int) -> tuple[ColumnElement[bool], ...]:
+    """The conditions of a municipality's addresses still in the register (not retired)."""
     return Address.municipality_id == municipality_id, Address.retired_at.is_(None)
 
 
 def address_ids_in_area(session: Session, municipality_id: int, area: BaseGeometry) -> list[int]:
     """Ids of the municipality's current addresses covered by area."""
-    query = select(Address.id).where(*_current(municipality_id))
+    query = select(Address.id).where(*current_addresses(municipality_id))
     return matching(session, query, Address.location, Predicate.COVERED_BY, area)
 
 
@@ -63,9 +73,7 @@ def addresses_in_area(session: Session, municipality_id: int, area: BaseGeometry
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         addresses.extend(session.scalars(select(Address).where(Address.id.in_(chunk))))
-    return sorted(
-        addresses, key=lambda a: (sort_key(a.street), a.number or 0, sort_key(a.letter), a.id)
-    )
+    return sorted(addresses, key=address_order)
 
 
 def count_addresses_in_area(
@@ -80,7 +88,7 @@ def count_addresses_in_area(
                 func.count(Address.vulnerable_category),
                 func.count(Address.dwellings),
             ).where(
-                *_current(municipality_id),
+                *current_addresses(municipality_id),
                 postgis_condition(Address.location, Predicate.COVERED_BY, area),
             )
         ).one()
@@ -93,7 +101,7 @@ def _count_on_sqlite(session: Session, municipality_id: int, area: BaseGeometry)
     """SQLite: the count from the matching rows' columns (no Row objects kept, no per-row enum)."""
     # The category as plain text: only whether it is set counts, so no enum conversion per row.
     query = select(Address.dwellings, type_coerce(Address.vulnerable_category, String)).where(
-        *_current(municipality_id)
+        *current_addresses(municipality_id)
     )
     per_address, categories = sqlite_matching_columns(
         session, query, Address.location, Predicate.COVERED_BY, area
@@ -111,5 +119,5 @@ def addresses_in_bbox(
     session: Session, municipality_id: int, bbox: BBox, limit: int = 1000
 ) -> list[Address]:
     """Return up to limit of the municipality's current addresses inside a bbox (edges included)."""
-    query = select(Address).where(*_current(municipality_id)).order_by(Address.id)
+    query = select(Address).where(*current_addresses(municipality_id)).order_by(Address.id)
     return matching(session, query, Address.location, Predicate.COVERED_BY, box(*bbox), limit=limit)

@@ -6,10 +6,12 @@ Like the address queries, only current addresses count (retired ones are history
 from __future__ import annotations
 
 from shapely.geometry.base import BaseGeometry
-from sqlalchemy import ColumnElement
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from statusmap.gis.queries.addresses import AddressKey
+from statusmap.gis.queries.addresses import address_order
+from statusmap.gis.queries.addresses import current_addresses
 from statusmap.gis.queries.spatial import Predicate
 from statusmap.gis.queries.spatial import matching
 from statusmap.models import Address
@@ -18,17 +20,6 @@ from statusmap.norwegian import sort_key
 
 # The order categories are listed in: the enum's own, wherever they are listed.
 CATEGORY_ORDER = {category: index for index, category in enumerate(VulnerableCategory)}
-NameKey = tuple[tuple[int, ...], str]  # statusmap.norwegian.sort_key
-AddressKey = tuple[NameKey, int, NameKey, int]
-
-
-def _current(municipality_id: int) -> tuple[ColumnElement[bool], ...]:
-    return Address.municipality_id == municipality_id, Address.retired_at.is_(None)
-
-
-def address_order(address: Address) -> AddressKey:
-    """Norwegian address order: street (Z, Æ, Ø, Å), number, letter."""
-    return sort_key(address.street), address.number or 0, sort_key(address.letter), address.id
 
 
 def _category_then_address(address: Address) -> tuple[int, AddressKey]:
@@ -40,7 +31,7 @@ def _category_then_address(address: Address) -> tuple[int, AddressKey]:
 def vulnerable_in_area(session: Session, municipality_id: int, area: BaseGeometry) -> list[Address]:
     """Current addresses inside an area with a vulnerable subscriber, by category, then address."""
     query = select(Address).where(
-        *_current(municipality_id), Address.vulnerable_category.is_not(None)
+        *current_addresses(municipality_id), Address.vulnerable_category.is_not(None)
     )
     found = matching(session, query, Address.location, Predicate.COVERED_BY, area)
     return sorted(found, key=_category_then_address)
@@ -48,7 +39,7 @@ def vulnerable_in_area(session: Session, municipality_id: int, area: BaseGeometr
 
 def street_names_in_area(session: Session, municipality_id: int, area: BaseGeometry) -> list[str]:
     """The distinct street names of the current addresses inside an area, in Norwegian order."""
-    query = select(Address.street).where(*_current(municipality_id)).distinct()
+    query = select(Address.street).where(*current_addresses(municipality_id)).distinct()
     found = matching(session, query, Address.location, Predicate.COVERED_BY, area)
     # SQLite adds each row's geometry to the SELECT, so DISTINCT alone leaves duplicates there.
     return sorted({street for street in found if street.strip()}, key=sort_key)
