@@ -46,11 +46,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 def _register_web(app: Flask) -> None:
     """Web hooks, the tile proxy, logins and CSRF, and the blueprints with their prefixes."""
     from statusmap import web
-    from statusmap.api.views import bp as api_bp
+    from statusmap.api.routes import bp as api_bp
     from statusmap.auth import access
     from statusmap.auth.views import bp as auth_bp
     from statusmap.extensions import compress
-    from statusmap.public.views import bp as public_bp
+    from statusmap.public.routes import bp as public_bp
     from statusmap.staff import bp as staff_bp
     from statusmap.tiles import views as tiles
 

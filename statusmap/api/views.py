@@ -6,7 +6,6 @@ import json
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint
 from flask import Response
 from flask import abort
 from flask import current_app
@@ -14,6 +13,7 @@ from flask import jsonify
 from flask import request
 
 from statusmap import db
+from statusmap.api.blueprint import bp
 from statusmap.feeds.geojson import feature_collection
 from statusmap.feeds.geojson import streets_collection
 from statusmap.gis.queries.incidents import incidents_covering_point
@@ -31,8 +31,6 @@ from statusmap.municipalities import list_municipalities
 from statusmap.streets.queries import streets_of
 from statusmap.streets.queries import streets_version
 from statusmap.web import external_url
-
-bp = Blueprint("api", __name__)
 
 
 def _municipality(slug: str) -> Municipality:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
 from flask import abort
 from flask import current_app
 from flask import redirect
@@ -20,10 +19,9 @@ from statusmap.models import IncidentStatus
 from statusmap.models.base import utcnow
 from statusmap.municipalities import get_municipality
 from statusmap.municipalities import list_municipalities
+from statusmap.public.blueprint import bp
 from statusmap.public.page import build_public_page
 from statusmap.web_maps import base_map_for
-
-bp = Blueprint("public", __name__)
 
 
 @bp.get("/")

@@ -20,6 +20,7 @@ WEB_LAYER = {
     "statusmap.db",
     "statusmap.extensions",
     "statusmap.i18n",
+    "statusmap.prepared",
     "statusmap.web",
     "statusmap.web_maps",
 }
@@ -31,7 +32,7 @@ def _is_web(name: str) -> bool:
         name in WEB_LAYER
         or last == "views"
         or last.endswith(("_views", "_forms"))
-        or last in ("forms", "access")  # Flask-WTF forms, Flask-Login glue
+        or last in ("forms", "access", "blueprint", "routes")  # Flask-WTF forms, Flask-Login glue
         or name == "statusmap.staff"
         or name.startswith("statusmap.staff.")  # the staff blueprint package is all web layer
         or last.startswith("cli")
