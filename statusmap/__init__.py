@@ -33,6 +33,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from statusmap.i18n import select_locale
 
     database = init_db(app)
+    from statusmap.changes import track_public_changes
+
+    track_public_changes()
     babel.init_app(app, locale_selector=select_locale)
     _start_scheduler(app, database)
 
@@ -45,6 +48,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 def _register_web(app: Flask) -> None:
     """Web hooks, the tile proxy, logins and CSRF, and the blueprints with their prefixes."""
+    from statusmap import prepared
     from statusmap import web
     from statusmap.api.routes import bp as api_bp
     from statusmap.auth import access
@@ -56,8 +60,11 @@ def _register_web(app: Flask) -> None:
 
     # Compression goes first: Flask runs after_request hooks last-registered first, so it sees the
     # finished answer (ETag and 304 decided on the plain bytes by web's hooks).
+    app.config.setdefault("COMPRESS_CACHE_BACKEND", prepared.CompressedCopies)
+    app.config.setdefault("COMPRESS_CACHE_KEY", prepared.compress_cache_key)
     compress.init_app(app)
     web.init_app(app)
+    prepared.init_app(app)
     tiles.init_app(app)
     access.init_app(app)
     app.register_blueprint(auth_bp, url_prefix="/auth")

@@ -59,6 +59,21 @@ DEFAULTS: dict[str, Any] = {
     # Seconds between the in-process scheduler's ticks (incidents/background.py); 0: off.
     # Unset: 60 under gunicorn, off elsewhere (tests, the development server, CLI commands).
     "SCHEDULER_INTERVAL_S": None,
+    # Public reads are prepared once per change of the municipality's public data
+    # (statusmap/prepared.py). Each worker reads the change stamp at most once per
+    # PUBLIC_STAMP_TTL_S (unset: 1 s under gunicorn, 0 elsewhere, i.e. on every request), keeps at
+    # most PUBLIC_CACHE_ENTRIES answers per page kind, each for at most PUBLIC_CACHE_MAX_AGE_S.
+    "PUBLIC_STAMP_TTL_S": None,
+    "PUBLIC_CACHE_ENTRIES": 256,
+    "PUBLIC_CACHE_MAX_AGE_S": 60,
+    # Browsers and shared caches keep a public answer PUBLIC_MAX_AGE_S, and may hand out the old
+    # copy PUBLIC_STALE_S longer while they fetch a new one.
+    "PUBLIC_MAX_AGE_S": 10,
+    "PUBLIC_STALE_S": 30,
+    # Open pages ask whether anything changed this often (seconds); the answer is kept
+    # CHANGES_MAX_AGE_S by browsers and caches.
+    "LIVE_POLL_INTERVAL_S": 15,
+    "CHANGES_MAX_AGE_S": 3,
     # Text answers compressed (Flask-Compress) for clients that accept it; images are not.
     "COMPRESS_ALGORITHM": ["br", "gzip"],
     "COMPRESS_MIMETYPES": [
@@ -97,9 +112,11 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
     if app.config["SESSION_COOKIE_SECURE"] is None:
         app.config["SESSION_COOKIE_SECURE"] = "gunicorn" in sys.modules and not app.testing
+    served = "gunicorn" in sys.modules and not app.config.get("TESTING")
     if app.config["SCHEDULER_INTERVAL_S"] is None:
-        served = "gunicorn" in sys.modules and not app.config.get("TESTING")
         app.config["SCHEDULER_INTERVAL_S"] = 60 if served else 0
+    if app.config["PUBLIC_STAMP_TTL_S"] is None:
+        app.config["PUBLIC_STAMP_TTL_S"] = 1.0 if served else 0
     validate_config(app.config)
 
 

@@ -6,6 +6,7 @@ The line pattern and the text label on each zone tell kinds apart without colour
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from statusmap.models import IncidentKind
@@ -29,3 +30,14 @@ KIND_STYLES = {
     IncidentKind.SEWER: KindStyle("#00441b", "10 3 2 3 2 3"),
     IncidentKind.OTHER: KindStyle("#333333", "1 5"),
 }
+
+
+def kind_styles_json() -> str:
+    """The styles as JSON for scripts that redraw zones (the live-updating public map)."""
+    return json.dumps(
+        {
+            kind.value: {"colour": s.colour, "dash": s.dash, "fill_opacity": s.fill_opacity}
+            for kind, s in KIND_STYLES.items()
+        },
+        separators=(",", ":"),
+    )

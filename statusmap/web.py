@@ -121,7 +121,8 @@ def _remember_language(response: Response) -> Response:
     return response
 
 
-def _content_security_policy() -> str:
+def content_security_policy(frame_ancestors: str = "'self'") -> str:
+    """The pages' policy: our own origin only, and our inline scripts and styles by the nonce."""
     # Tiles come through our own proxy (/tiles/...), so images need no other host either.
     nonce = f"'nonce-{csp_nonce()}'"
     return "; ".join(
@@ -134,7 +135,7 @@ def _content_security_policy() -> str:
             "object-src 'none'",
             "base-uri 'self'",
             "form-action 'self'",
-            "frame-ancestors 'self'",
+            f"frame-ancestors {frame_ancestors}",
         ]
     )
 
@@ -177,7 +178,7 @@ def _headers(response: Response) -> Response:
         headers.setdefault("Access-Control-Allow-Origin", "*")  # open data, no credentials
     elif response.mimetype == "text/html":
         headers.setdefault("X-Frame-Options", "SAMEORIGIN")
-        headers.setdefault("Content-Security-Policy", _content_security_policy())
+        headers.setdefault("Content-Security-Policy", content_security_policy())
     return response
 
 
@@ -189,9 +190,13 @@ def _cache_control(response: Response) -> str | None:
     if "Cache-Control" in response.headers or not request.path.startswith("/api/"):
         return None  # the view said how long its answer keeps (streets, tiles), or a page
     if request.method in ("GET", "HEAD") and response.status_code in (200, 304):
-        # A minute fresh, and a shared cache may hand out the old copy for 30 s more while it
-        # fetches the new one: a surge of readers meets the cache, not the app.
-        return "public, max-age=60, stale-while-revalidate=30"
+        # Fresh for a few seconds, and a shared cache may hand out the old copy a while longer
+        # while it fetches the new one: a surge of readers meets the cache, not the app.
+        config = current_app.config
+        return (
+            f"public, max-age={config['PUBLIC_MAX_AGE_S']}, "
+            f"stale-while-revalidate={config['PUBLIC_STALE_S']}"
+        )
     return "no-store"
 
 

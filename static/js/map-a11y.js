@@ -42,6 +42,9 @@
     });
   }
 
+  // The live-updating page redraws zones and names them again through this.
+  window.statusmapNameZones = nameZones;
+
   document.querySelectorAll(".map-frame").forEach(function (frame) {
     var element = frame.querySelector(".folium-map");
     var map = element && window[element.id];

@@ -25,6 +25,7 @@ from statusmap.addresses.checks import source_ids
 from statusmap.addresses.checks import text_column
 from statusmap.addresses.reader import AddressFileError
 from statusmap.addresses.reader import read_address_file
+from statusmap.changes import bump
 from statusmap.models import Address
 from statusmap.models import Municipality
 from statusmap.models.audit import record
@@ -151,6 +152,7 @@ def import_addresses(
 def _audit(
     session: Session, municipality: Municipality, path: Path, summary: ImportSummary, actor: str
 ) -> None:
+    bump(session, [municipality.id])  # affected counts and searches answer differently now
     record(
         session,
         actor=actor,

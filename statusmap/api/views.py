@@ -28,6 +28,8 @@ from statusmap.models import Municipality
 from statusmap.models.base import utcnow
 from statusmap.municipalities import get_municipality
 from statusmap.municipalities import list_municipalities
+from statusmap.prepared import prepared
+from statusmap.prepared import public_stamp
 from statusmap.streets.queries import streets_of
 from statusmap.streets.queries import streets_version
 from statusmap.web import external_url
@@ -62,6 +64,7 @@ def municipalities() -> Response:
 
 
 @bp.get("/<slug>/incidents.geojson")
+@prepared(vary_args=("include",))
 def incidents_geojson(slug: str) -> Response:
     """Active and scheduled incidents as RFC 7946 GeoJSON; ?include=resolved adds those."""
     municipality = _municipality(slug)
@@ -128,3 +131,16 @@ def _collection(incidents: list[Incident], now: datetime) -> dict[str, Any]:
         kind_label=lambda i: str(KIND_LABELS[i.kind]),
         status_label=lambda status: str(STATUS_LABELS[status]),
     )
+
+
+@bp.get("/<slug>/changes")
+def changes(slug: str) -> Response:
+    """The change stamp open pages poll: tiny, and cacheable for a few seconds by anyone."""
+    found = public_stamp(slug) or abort(404, f"No municipality {slug!r}.")
+    response = jsonify(found[1].to_json())
+    response.set_etag(f"serial-{found[1].serial}")
+    maximum = current_app.config["CHANGES_MAX_AGE_S"]
+    response.headers["Cache-Control"] = (
+        f"public, max-age={maximum}, stale-while-revalidate={maximum}"
+    )
+    return response

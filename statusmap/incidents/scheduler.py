@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from statusmap.changes import bump
 from statusmap.engine import begin_writing
 from statusmap.incidents.operations import saved
 from statusmap.models import Incident
@@ -96,6 +97,7 @@ def apply_due(session: Session, due: Due, now: datetime) -> Transition | None:
     if cast(CursorResult[Any], session.execute(guarded)).rowcount != 1:
         return None  # another runner got there first, or an editor changed it since
     incident = session.get_one(Incident, due.incident_id, populate_existing=True)
+    bump(session, [incident.municipality_id])  # the UPDATE above bypassed the ORM's tracking
     at = incident.starts_at if due.action == ACTIVATE else incident.resolved_at
     assert at is not None  # the query that found it compared this time with now
     if due.action == RESOLVE:

@@ -12,6 +12,7 @@ from statusmap.models.incident import IncidentUpdate
 from statusmap.models.incident_revision import IncidentRevision
 from statusmap.models.message_template import MessageTemplate
 from statusmap.models.municipality import Municipality
+from statusmap.models.public_change import PublicChange
 from statusmap.models.street import Street
 from statusmap.models.user import LoginFailure
 from statusmap.models.user import Membership
@@ -32,6 +33,7 @@ __all__ = [
     "Membership",
     "MessageTemplate",
     "Municipality",
+    "PublicChange",
     "Role",
     "Street",
     "User",

@@ -10,15 +10,19 @@ from flask import url_for
 from werkzeug.wrappers import Response
 
 from statusmap import db
+from statusmap.changes import ChangeStamp
 from statusmap.i18n import KIND_LABELS
 from statusmap.i18n import STATUS_LABELS
 from statusmap.i18n import current_language
 from statusmap.kinds import KIND_STYLES
+from statusmap.kinds import kind_styles_json
 from statusmap.models import IncidentKind
 from statusmap.models import IncidentStatus
 from statusmap.models.base import utcnow
 from statusmap.municipalities import get_municipality
 from statusmap.municipalities import list_municipalities
+from statusmap.prepared import prepared
+from statusmap.prepared import public_stamp
 from statusmap.public.blueprint import bp
 from statusmap.public.page import build_public_page
 from statusmap.web_maps import base_map_for
@@ -34,6 +38,7 @@ def index() -> Response | str:
 
 
 @bp.get("/<slug>/")
+@prepared()
 def municipality_page(slug: str) -> str:
     """The public status page: map and text list of the municipality's incidents."""
     municipality = get_municipality(db.session(), slug) or abort(404)
@@ -48,6 +53,7 @@ def municipality_page(slug: str) -> str:
         base=base_map_for(municipality),
         recent_days=config["RECENTLY_RESOLVED_DAYS"],
     )
+    stamp = public_stamp(slug)
     legend_kinds = sorted({i.kind for i in page.incidents.current}, key=list(IncidentKind).index)
     return render_template(
         "public/municipality.html",
@@ -56,4 +62,17 @@ def municipality_page(slug: str) -> str:
         status_labels=STATUS_LABELS,
         kind_styles=KIND_STYLES,
         legend_kinds=legend_kinds,
+        zone_styles=kind_styles_json(),
+        live=_live_settings(slug, stamp[1] if stamp else None),
     )
+
+
+def _live_settings(slug: str, stamp: ChangeStamp | None) -> dict[str, object]:
+    """What the page's live-update script needs: where to poll, how often, the serial shown."""
+    return {
+        "changes_url": url_for("api.changes", slug=slug),
+        "geojson_url": url_for("api.incidents_geojson", slug=slug),
+        "interval_s": current_app.config["LIVE_POLL_INTERVAL_S"],
+        "serial": stamp.serial if stamp else 0,
+        "changed_at": stamp.changed_at if stamp and stamp.serial else utcnow(),
+    }

@@ -23,6 +23,7 @@ from sqlalchemy import delete
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
+from statusmap.changes import bump
 from statusmap.gis.crs import to_utm
 from statusmap.gis.crs import to_wgs84
 from statusmap.gis.validation import Z_DROPPED
@@ -96,6 +97,7 @@ def replace_streets(
     """Replace the municipality's streets with the prepared ones, as a whole, with an audit row."""
     session.execute(delete(Street).where(Street.municipality_id == municipality.id))
     session.execute(insert(Street), prepared.rows)
+    bump(session, [municipality.id])  # the maps and the share images draw the streets
     if attribution is not None:
         municipality.streets_attribution = attribution.strip()
     record(
