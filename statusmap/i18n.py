@@ -76,6 +76,24 @@ STATUS_LABELS = {
     IncidentStatus.RESOLVED: _l("Løst"),
 }
 
+# The note beside an incident's text shown in another language than the page's, by the
+# language the text is in (Incident.fallback_language).
+FALLBACK_NOTES = {
+    "nb": _l("Hele eller deler av teksten finnes bare på bokmål."),
+    "nn": _l("Hele eller deler av teksten finnes bare på nynorsk."),
+    "en": _l("Hele eller deler av teksten finnes bare på engelsk."),
+}
+
+
+def kind_label_texts() -> dict[str, str]:
+    """Each kind's label in this request's language, by the kind's value (for map builders)."""
+    return {kind.value: str(label) for kind, label in KIND_LABELS.items()}
+
+
+def status_label_texts() -> dict[str, str]:
+    """Each status' label in this request's language, by the status' value."""
+    return {status.value: str(label) for status, label in STATUS_LABELS.items()}
+
 
 def select_locale() -> str:
     """Choose the language: ?lang=, then the remembered choice, then the browser, then bokmål."""

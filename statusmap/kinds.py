@@ -41,3 +41,22 @@ def kind_styles_json() -> str:
         },
         separators=(",", ":"),
     )
+
+
+# The one severity order of incident kinds, most severe first: lists sort by it, then by time.
+# Health first (boil water), then no water at all, then sewage, then lesser supply troubles.
+SEVERITY_ORDER = (
+    IncidentKind.BOIL_WATER,
+    IncidentKind.SHUTDOWN,
+    IncidentKind.SEWER,
+    IncidentKind.LOW_PRESSURE,
+    IncidentKind.DISCOLOURED_WATER,
+    IncidentKind.PLANNED_WORKS,
+    IncidentKind.OTHER,
+)
+_SEVERITY_RANK = {kind: rank for rank, kind in enumerate(SEVERITY_ORDER)}
+
+
+def severity_rank(kind: IncidentKind) -> int:
+    """A kind's place in SEVERITY_ORDER: 0 is the most severe."""
+    return _SEVERITY_RANK[kind]

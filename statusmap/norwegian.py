@@ -51,3 +51,20 @@ def _weight(char: str) -> int:
         return _Z + 1 + _LAST_LETTERS.index(char)
     code = ord(char)
     return code + len(_LAST_LETTERS) if code > _Z else code
+
+
+# How searches spell the Norwegian letters when they compare names: as people without them type.
+_SEARCH_SPELLING = {"æ": "ae", "ø": "oe", "å": "aa", "ä": "ae", "ö": "oe", "ü": "u"}
+
+
+def search_form(text: str) -> str:
+    """A name as searches compare it: case, accents, spacing and the spelling of Æ, Ø, Å aside.
+
+    'Bjørnstjerne Bjørnsons gate', 'BJØRNSTJERNE bjørnsons GATE' and 'bjoernstjerne bjoernsons
+    gate' have one search form; so have 'Åsveien', 'ÅSVEIEN' and 'aasveien'.
+    """
+    folded = unicodedata.normalize("NFC", text.casefold())
+    spelled = "".join(_SEARCH_SPELLING.get(char, char) for char in folded)
+    decomposed = unicodedata.normalize("NFD", spelled)
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(plain.split())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import secrets
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import Flask
 from flask import Response
@@ -55,6 +56,7 @@ def init_app(app: Flask) -> None:
         format_number=format_number,
         vendor_url=vendor_url,
         csp_nonce=csp_nonce,
+        url_with_args=url_with_args,
     )
     app.jinja_env.filters["nonced"] = nonced
     app.jinja_env.filters["machine_time"] = machine_time
@@ -104,6 +106,15 @@ _INLINE_TAG = re.compile(r"<(script|style)(?=[\s>])(?![^>]*\bsrc=)")
 def nonced(html: Markup) -> Markup:
     """Give every inline <script> and <style> in trusted markup (folium's output) the nonce."""
     return Markup(_INLINE_TAG.sub(rf'<\1 nonce="{csp_nonce()}"', str(html)))
+
+
+def url_with_args(**changes: str | int | None) -> str:
+    """This page's URL (path and query) with some query arguments set, or dropped (None): the
+    language switcher and page links keep the page's other arguments (a search, a page)."""
+    args = [(key, value) for key, value in request.args.items(multi=True) if key not in changes]
+    args += [(key, str(value)) for key, value in changes.items() if value is not None]
+    query = urlencode(args)
+    return f"{request.script_root}{request.path}" + (f"?{query}" if query else "")
 
 
 def _remember_language(response: Response) -> Response:

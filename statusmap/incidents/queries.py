@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import selectinload
 
+from statusmap.kinds import severity_rank
 from statusmap.models import Incident
 from statusmap.models import IncidentStatus
 
@@ -51,10 +52,13 @@ def public_incidents(
             Incident.in_status_at((IncidentStatus.ACTIVE, IncidentStatus.SCHEDULED), now)
         ).order_by(Incident.starts_at, Incident.id)
     ).all()
-    active = [i for i in current if i.status_at(now) is IncidentStatus.ACTIVE]
-    active.sort(key=lambda i: i.id)
-    active.sort(key=lambda i: i.starts_at or now, reverse=True)  # the newest first
-    scheduled = [i for i in current if i.status_at(now) is IncidentStatus.SCHEDULED]
+    active = by_severity(
+        [i for i in current if i.status_at(now) is IncidentStatus.ACTIVE], now, newest_first=True
+    )
+    # Planned works ahead: the soonest first within a kind (the next one is what matters).
+    scheduled = by_severity(
+        [i for i in current if i.status_at(now) is IncidentStatus.SCHEDULED], now
+    )
     resolved: list[Incident] = []
     if include_resolved:
         resolved = list(
@@ -66,3 +70,28 @@ def public_incidents(
             )
         )
     return PublicIncidents(now, active, scheduled, resolved)
+
+
+def by_severity(
+    incidents: list[Incident], now: datetime, *, newest_first: bool = False
+) -> list[Incident]:
+    """Incidents by kind in SEVERITY_ORDER (boil water first), then by start (oldest first, or
+    newest first), then by id; an incident with no start counts as starting at `now`."""
+    ordered = sorted(incidents, key=lambda i: i.id)
+    ordered.sort(key=lambda i: i.starts_at or now, reverse=newest_first)
+    ordered.sort(key=lambda i: severity_rank(i.kind))
+    return ordered
+
+
+def public_incident(session: Session, municipality_id: int, incident_id: int) -> Incident | None:
+    """One of the municipality's incidents as the public may see it: never a draft, and never
+    another municipality's; resolved ones stay (the archive links to them)."""
+    return session.scalar(
+        select(Incident)
+        .where(
+            Incident.id == incident_id,
+            Incident.municipality_id == municipality_id,
+            Incident.status != IncidentStatus.DRAFT,
+        )
+        .options(selectinload(Incident.updates))
+    )

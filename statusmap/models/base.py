@@ -77,9 +77,14 @@ def string_enum(cls: type[enum.StrEnum], name: str) -> Enum:
 
 def localized(texts: dict[str, str] | None, language: str) -> str:
     """Pick a text in the wanted language, falling back to bokmål, then any language at all."""
-    if not texts:
-        return ""
+    source = localized_language(texts, language)
+    return texts[source] if texts and source else ""
+
+
+def localized_language(texts: dict[str, str] | None, language: str) -> str | None:
+    """The language `localized` takes its text from (None when there is no text at all):
+    `language` itself, or the fallback shown in its place."""
     for candidate in (language, "nb", "nn", "en"):
-        if texts.get(candidate):
-            return texts[candidate]
-    return ""
+        if texts and texts.get(candidate):
+            return candidate
+    return None

@@ -23,6 +23,7 @@ from statusmap.models.base import Base
 from statusmap.models.base import LocalizedJSON
 from statusmap.models.base import UTCDateTime
 from statusmap.models.base import localized
+from statusmap.models.base import localized_language
 from statusmap.models.base import string_enum
 from statusmap.models.base import utcnow
 from statusmap.models.municipality import Municipality
@@ -49,6 +50,7 @@ class IncidentStatus(enum.StrEnum):
     RESOLVED = "resolved"
 
 
+TEXT_FIELDS = ("title", "summary", "advice", "cause")
 PUBLIC_STATUSES = (IncidentStatus.SCHEDULED, IncidentStatus.ACTIVE, IncidentStatus.RESOLVED)
 
 
@@ -116,10 +118,26 @@ class Incident(Base):
 
     def text(self, field: str, language: str) -> str:
         """Return title, summary, advice or cause in the given language (bokmål fallback)."""
-        if field not in ("title", "summary", "advice", "cause"):
+        return localized(self._texts(field), language)
+
+    def text_language(self, field: str, language: str) -> str | None:
+        """The language `text(field, language)` actually comes from: `language` itself, the
+        fallback (bokmål first) when it has no such text, or None when there is no text."""
+        return localized_language(self._texts(field), language)
+
+    def fallback_language(self, language: str) -> str | None:
+        """The language shown in place of `language` in any of the incident's public texts
+        (title, summary, cause, advice, update bodies); None when none of them falls back."""
+        sources = [self.text_language(field, language) for field in TEXT_FIELDS]
+        sources += [update.body_language(language) for update in self.updates]
+        fallbacks = [source for source in sources if source not in (None, language)]
+        return fallbacks[0] if fallbacks else None
+
+    def _texts(self, field: str) -> dict[str, str]:
+        if field not in TEXT_FIELDS:
             raise ValueError(f"unknown text field {field!r}")
         texts: dict[str, str] = getattr(self, field)
-        return localized(texts, language)
+        return texts
 
 
 def _started(starts_at: datetime | None, now: datetime) -> bool:
@@ -147,3 +165,7 @@ class IncidentUpdate(Base):
     def body_in(self, language: str) -> str:
         """Return the update's text in the given language."""
         return localized(self.body, language)
+
+    def body_language(self, language: str) -> str | None:
+        """The language `body_in(language)` actually comes from (see Incident.text_language)."""
+        return localized_language(self.body, language)

@@ -51,7 +51,7 @@ def build_public_page(
         if i.area is not None
     }
     zones = [
-        _zone(i, now, language, kind_label, status_label)
+        map_zone(i, now, language, kind_label, status_label)
         for i in incidents.current
         if i.area is not None
     ]
@@ -61,13 +61,14 @@ def build_public_page(
     return PublicPage(municipality, incidents, reach, parts, base, now)
 
 
-def _zone(
+def map_zone(
     incident: Incident,
     now: datetime,
     language: str,
     kind_label: dict[str, str],
     status_label: dict[str, str],
 ) -> MapZone:
+    """The incident's area as the public map draws it, labelled in the page's language."""
     assert incident.area is not None
     status = incident.status_at(now)
     return MapZone(

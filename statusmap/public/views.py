@@ -11,13 +11,15 @@ from werkzeug.wrappers import Response
 
 from statusmap import db
 from statusmap.changes import ChangeStamp
+from statusmap.i18n import FALLBACK_NOTES
 from statusmap.i18n import KIND_LABELS
 from statusmap.i18n import STATUS_LABELS
 from statusmap.i18n import current_language
+from statusmap.i18n import kind_label_texts
+from statusmap.i18n import status_label_texts
 from statusmap.kinds import KIND_STYLES
 from statusmap.kinds import kind_styles_json
-from statusmap.models import IncidentKind
-from statusmap.models import IncidentStatus
+from statusmap.kinds import severity_rank
 from statusmap.models.base import utcnow
 from statusmap.municipalities import get_municipality
 from statusmap.municipalities import list_municipalities
@@ -48,13 +50,13 @@ def municipality_page(slug: str) -> str:
         municipality,
         now=utcnow(),
         language=current_language(),
-        kind_label={k.value: str(KIND_LABELS[k]) for k in IncidentKind},
-        status_label={s.value: str(STATUS_LABELS[s]) for s in IncidentStatus},
+        kind_label=kind_label_texts(),
+        status_label=status_label_texts(),
         base=base_map_for(municipality),
         recent_days=config["RECENTLY_RESOLVED_DAYS"],
     )
     stamp = public_stamp(slug)
-    legend_kinds = sorted({i.kind for i in page.incidents.current}, key=list(IncidentKind).index)
+    legend_kinds = sorted({i.kind for i in page.incidents.current}, key=severity_rank)
     return render_template(
         "public/municipality.html",
         page=page,
@@ -64,6 +66,7 @@ def municipality_page(slug: str) -> str:
         legend_kinds=legend_kinds,
         zone_styles=kind_styles_json(),
         live=_live_settings(slug, stamp[1] if stamp else None),
+        fallback_notes=FALLBACK_NOTES,
     )
 
 

@@ -6,7 +6,9 @@ Retired addresses (no longer in the register) are kept for history but never lis
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
+from shapely.geometry import Point
 from shapely.geometry import box
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import ColumnElement
@@ -121,3 +123,22 @@ def addresses_in_bbox(
     """Return up to limit of the municipality's current addresses inside a bbox (edges included)."""
     query = select(Address).where(*current_addresses(municipality_id)).order_by(Address.id)
     return matching(session, query, Address.location, Predicate.COVERED_BY, box(*bbox), limit=limit)
+
+
+def street_names(session: Session, municipality_id: int) -> list[str]:
+    """The distinct street names of the municipality's current addresses, in Norwegian order."""
+    query = select(Address.street).where(*current_addresses(municipality_id)).distinct()
+    return sorted({street for street in session.scalars(query) if street.strip()}, key=sort_key)
+
+
+def address_points_on_streets(
+    session: Session, municipality_id: int, streets: list[str]
+) -> list[Point]:
+    """The locations of the municipality's current addresses on any of the named streets."""
+    points: list[Point] = []
+    for start in range(0, len(streets), CHUNK):
+        query = select(Address.location).where(
+            *current_addresses(municipality_id), Address.street.in_(streets[start : start + CHUNK])
+        )
+        points.extend(cast(Point, point) for point in session.scalars(query))
+    return points

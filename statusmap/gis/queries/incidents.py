@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from shapely.geometry import MultiPoint
 from shapely.geometry import Point
 from shapely.geometry import box
 from sqlalchemy import Select
@@ -56,3 +57,14 @@ def incidents_in_bbox(
     """The municipality's incidents in the given statuses at `now` whose area meets a bbox."""
     query = _incidents(municipality_id, statuses, now)
     return matching(session, query, Incident.area, Predicate.INTERSECTS, box(*bbox))
+
+
+def ids_covering_any_point(
+    session: Session, query: Select[int], points: Sequence[Point]
+) -> list[int]:
+    """The ids of a query of Incident.id whose area covers at least one of the points (edges
+    included), in the query's order."""
+    if not points:
+        return []
+    # A point meets an area exactly when the area covers it: one test against all the points.
+    return matching(session, query, Incident.area, Predicate.INTERSECTS, MultiPoint(points))
