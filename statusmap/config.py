@@ -76,6 +76,8 @@ DEFAULTS: dict[str, Any] = {
         "application/geo+json",
         "application/xml",
         "application/atom+xml",
+        "application/cap+xml",
+        "text/calendar",
         "image/svg+xml",
     ],  # fmt: skip
     # Base-map tiles through our own proxy (/tiles/...): statusmap/tiles/settings.py.

@@ -6,11 +6,13 @@ builders in statusmap/feeds/, which know nothing of Flask.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
 from flask import Response
 from flask import current_app
+from flask import url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
@@ -65,6 +67,30 @@ def authority(slug: str) -> str:
 def page_url_of(incident: Incident) -> str:
     """The incident's page (one helper for every feed: web.incident_url)."""
     return incident_url(incident.municipality.slug, incident.id)
+
+
+@dataclass(frozen=True)
+class FeedLink:
+    """A feed as the page links to it: in the head (rel=alternate) and in the footer."""
+
+    title: str
+    mimetype: str
+    url: str
+
+
+@bp.app_template_global("open_feeds")
+def open_feeds(slug: str, language: str) -> list[FeedLink]:
+    """The municipality's open feeds in a language, for the public page's links."""
+    feeds = [
+        (_("Driftsmeldinger (Atom)"), ATOM_MIMETYPE, "api.incidents_atom"),
+        (_("Varsler (CAP)"), ATOM_MIMETYPE, "api.cap_index"),
+        (_("Planlagt arbeid (iCalendar)"), ICAL_MIMETYPE, "api.planned_ics"),
+        ("GeoJSON", "application/geo+json", "api.incidents_geojson"),
+    ]
+    return [
+        FeedLink(title, mimetype, url_for(endpoint, slug=slug, lang=language))
+        for title, mimetype, endpoint in feeds
+    ]
 
 
 @bp.get("/<slug>/incidents.atom")
