@@ -25,6 +25,7 @@ from statusmap.feeds.cap_profile import CAP_NAMESPACE
 from statusmap.feeds.cap_profile import CERTAINTY
 from statusmap.feeds.cap_profile import URGENCY
 from statusmap.feeds.cap_profile import response_type
+from statusmap.feeds.feed_entries import latest_update
 from statusmap.models import Incident
 
 # Six decimals of a degree is about 10 cm: more than any alert area needs.
@@ -113,7 +114,7 @@ def _info(
 
 def description(incident: Incident, language: str) -> str:
     """What happened, why, and the latest timeline entry, as paragraphs."""
-    latest = incident.updates[0].body_in(language) if incident.updates else ""
+    latest = latest_update(incident, language)
     parts = [incident.text("summary", language), incident.text("cause", language), latest]
     return "\n\n".join(part for part in parts if part)
 

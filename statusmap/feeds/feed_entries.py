@@ -37,9 +37,17 @@ def incident_id(authority: str, incident: Incident) -> str:
     return tag_uri(authority, incident.created_at, f"statusmap:incident:{incident.id}")
 
 
+def latest_update(incident: Incident, language: str) -> str:
+    """The newest timeline entry's text in a language ("" when there is none)."""
+    if not incident.updates:
+        return ""
+    newest = max(incident.updates, key=lambda u: (u.created_at, u.id or 0))
+    return newest.body_in(language)
+
+
 def incident_text(incident: Incident, language: str) -> str:
     """The entry's content: what happened, what to do, why, and the latest timeline entry."""
-    latest = incident.updates[0].body_in(language) if incident.updates else ""
+    latest = latest_update(incident, language)
     fields = ("summary", "advice", "cause")
     parts = [incident.text(name, language) for name in fields] + [latest]
     return "\n\n".join(part for part in parts if part)
