@@ -83,7 +83,7 @@ def open_feeds(slug: str, language: str) -> list[FeedLink]:
     """The municipality's open feeds in a language, for the public page's links."""
     feeds = [
         (_("Driftsmeldinger (Atom)"), ATOM_MIMETYPE, "api.incidents_atom"),
-        (_("Varsler (CAP)"), ATOM_MIMETYPE, "api.cap_index"),
+        (_("CAP-varsler"), ATOM_MIMETYPE, "api.cap_index"),
         (_("Planlagt arbeid (iCalendar)"), ICAL_MIMETYPE, "api.planned_ics"),
         ("GeoJSON", "application/geo+json", "api.incidents_geojson"),
     ]

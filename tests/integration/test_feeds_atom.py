@@ -103,7 +103,7 @@ def test_the_public_page_links_every_feed(client) -> None:
     }
     assert alternates == {
         ("application/atom+xml", "Driftsmeldinger (Atom)"): "/api/v1/demo/incidents.atom?lang=nb",
-        ("application/atom+xml", "Varsler (CAP)"): "/api/v1/demo/cap.atom?lang=nb",
+        ("application/atom+xml", "CAP-varsler"): "/api/v1/demo/cap.atom?lang=nb",
         ("text/calendar", "Planlagt arbeid (iCalendar)"): "/api/v1/demo/planned.ics?lang=nb",
         ("application/geo+json", "GeoJSON"): "/api/v1/demo/incidents.geojson?lang=nb",
     }
