@@ -9,15 +9,12 @@ from flask_babel import gettext as _
 
 from statusmap import db
 from statusmap.api.blueprint import bp
+from statusmap.api.feed_views import atom_response
 from statusmap.api.feed_views import authority
 from statusmap.api.feed_views import labels_in
 from statusmap.api.feed_views import page_url_of
 from statusmap.api.feed_views import public_now
 from statusmap.api.views import _municipality
-from statusmap.feeds.atom import ATOM_MIMETYPE
-from statusmap.feeds.atom import AtomFeed
-from statusmap.feeds.atom import atom_document
-from statusmap.feeds.atom import tag_uri
 from statusmap.feeds.cap import CapLanguage
 from statusmap.feeds.cap import CapSender
 from statusmap.feeds.cap import cap_alert
@@ -123,15 +120,4 @@ def cap_index(slug: str) -> Response:
         )
         for i in incidents
     ]
-    name = municipality.name_in(language)
-    feed = AtomFeed(
-        id=tag_uri(host, municipality.created_at, f"statusmap:{slug}:cap"),
-        title=f"{_('CAP-varsler')} – {name}",
-        language=language,
-        self_url=external_url("api.cap_index", slug=slug, lang=language),
-        page_url=external_url("public.municipality_page", slug=slug, lang=language),
-        author=department_name(municipality, language),
-        fallback_updated=municipality.created_at,
-        entries=entries,
-    )
-    return Response(atom_document(feed), mimetype=ATOM_MIMETYPE)
+    return atom_response(municipality, language, "api.cap_index", _("CAP-varsler"), entries)

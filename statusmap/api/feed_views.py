@@ -20,6 +20,7 @@ from statusmap import db
 from statusmap.api.blueprint import bp
 from statusmap.api.views import _municipality
 from statusmap.feeds.atom import ATOM_MIMETYPE
+from statusmap.feeds.atom import AtomEntry
 from statusmap.feeds.atom import AtomFeed
 from statusmap.feeds.atom import atom_document
 from statusmap.feeds.atom import tag_uri
@@ -69,6 +70,24 @@ def page_url_of(incident: Incident) -> str:
     return incident_url(incident.municipality.slug, incident.id)
 
 
+def atom_response(
+    municipality: Municipality, language: str, endpoint: str, title: str, entries: list[AtomEntry]
+) -> Response:
+    """One of the municipality's Atom feeds, served by `endpoint` (its id names it too)."""
+    slug, name = municipality.slug, endpoint.removeprefix("api.")
+    feed = AtomFeed(
+        id=tag_uri(authority(slug), municipality.created_at, f"statusmap:{slug}:{name}"),
+        title=f"{title} – {municipality.name_in(language)}",
+        language=language,
+        self_url=external_url(endpoint, slug=slug, lang=language),
+        page_url=external_url("public.municipality_page", slug=slug, lang=language),
+        author=department_name(municipality, language),
+        fallback_updated=municipality.created_at,
+        entries=entries,
+    )
+    return Response(atom_document(feed), mimetype=ATOM_MIMETYPE)
+
+
 @dataclass(frozen=True)
 class FeedLink:
     """A feed as the page links to it: in the head (rel=alternate) and in the footer."""
@@ -99,21 +118,11 @@ def incidents_atom(slug: str) -> Response:
     """Active, planned and recently resolved incidents as Atom, in the request's language."""
     municipality, now, language = _municipality(slug), utcnow(), current_language()
     found = public_now(municipality, now)
-    host = authority(slug)
-    name = municipality.name_in(language)
-    feed = AtomFeed(
-        id=tag_uri(host, municipality.created_at, f"statusmap:{slug}:incidents"),
-        title=f"{_('Driftsmeldinger for vann og avløp')} – {name}",
-        language=language,
-        self_url=external_url("api.incidents_atom", slug=slug, lang=language),
-        page_url=external_url("public.municipality_page", slug=slug, lang=language),
-        author=department_name(municipality, language),
-        fallback_updated=municipality.created_at,
-        entries=incident_entries(
-            found.current + found.resolved, host, page_url_of, labels_in(language), now
-        ),
+    entries = incident_entries(
+        found.current + found.resolved, authority(slug), page_url_of, labels_in(language), now
     )
-    return Response(atom_document(feed), mimetype=ATOM_MIMETYPE)
+    title = _("Driftsmeldinger for vann og avløp")
+    return atom_response(municipality, language, "api.incidents_atom", title, entries)
 
 
 @bp.get("/<slug>/planned.ics")
