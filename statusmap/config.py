@@ -36,6 +36,9 @@ DEFAULTS: dict[str, Any] = {
     # How far outside its boundary a municipality's features may lie (metres).
     "BOUNDARY_TOLERANCE_M": 2_000,
     "RECENTLY_RESOLVED_DAYS": 60,
+    # CAP message identifiers are "<prefix>.<incident id>.<version>". Set it to the sender's OID
+    # as MET Norway does (e.g. "2.49.0.0.578.x"); empty: "statusmap.<host of the public URL>".
+    "CAP_IDENTIFIER_PREFIX": "",
     # Absolute links in feeds and the API start with this (https://vann.kommune.no) when set;
     # otherwise they follow the request's Host header, which any client can choose.
     "PUBLIC_BASE_URL": "",
@@ -88,6 +91,8 @@ DEFAULTS: dict[str, Any] = {
         "application/geo+json",
         "application/xml",
         "application/atom+xml",
+        "application/cap+xml",
+        "text/calendar",
         "image/svg+xml",
     ],  # fmt: skip
     # Base-map tiles through our own proxy (/tiles/...): statusmap/tiles/settings.py.
@@ -156,6 +161,9 @@ def validate_config(config: Any) -> None:
     base = config["PUBLIC_BASE_URL"]
     if base and not (base.startswith(("https://", "http://")) and "?" not in base):
         raise ConfigError("STATUSMAP_PUBLIC_BASE_URL must be an http(s) URL without a query")
+    prefix = str(config["CAP_IDENTIFIER_PREFIX"])
+    if any(c in prefix for c in " ,<&"):
+        raise ConfigError("STATUSMAP_CAP_IDENTIFIER_PREFIX may not hold spaces, commas, < or &")
     unknown = set(config["LANGUAGES"]) - set(SUPPORTED_LANGUAGES)
     if unknown or config["BABEL_DEFAULT_LOCALE"] not in config["LANGUAGES"]:
         raise ConfigError(f"STATUSMAP_LANGUAGES must be drawn from {SUPPORTED_LANGUAGES}")

@@ -93,6 +93,12 @@ def external_url(endpoint: str, **values: Any) -> str:
     return str(base).rstrip("/") + path
 
 
+def incident_url(slug: str, incident_id: int) -> str:
+    """The absolute URL of an incident's public page: the one place every feed links from."""
+    page = external_url("public.municipality_page", slug=slug)
+    return f"{page}#incident-{incident_id}"
+
+
 def csp_nonce() -> str:
     """The per-request nonce that lets our own inline scripts and styles run under the CSP."""
     if "csp_nonce" not in g:
