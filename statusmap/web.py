@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Callable
 from typing import Any
+from typing import TypeVar
 
 from flask import Flask
 from flask import Response
@@ -106,7 +108,26 @@ def nonced(html: Markup) -> Markup:
     return Markup(_INLINE_TAG.sub(rf'<\1 nonce="{csp_nonce()}"', str(html)))
 
 
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+def frameable(view: View) -> View:
+    """Mark a view (under its route decorator) whose pages other sites may frame: its CSP names
+    EMBED_FRAME_ANCESTORS, it has no X-Frame-Options, and it never sets the language cookie.
+
+    Read from the route, not from the answer, so it holds however the answer was prepared."""
+    view.frameable = True  # type: ignore[attr-defined]
+    return view
+
+
+def _is_frameable() -> bool:
+    view = current_app.view_functions.get(request.endpoint or "")
+    return bool(getattr(view, "frameable", False))
+
+
 def _remember_language(response: Response) -> Response:
+    if _is_frameable():
+        return response  # a third-party frame: a cookie would follow the reader across sites
     chosen = request.args.get("lang")
     offered = current_app.config["LANGUAGES"]
     if chosen and chosen in offered and request.cookies.get(LANGUAGE_COOKIE) != chosen:
@@ -121,7 +142,7 @@ def _remember_language(response: Response) -> Response:
     return response
 
 
-def _content_security_policy() -> str:
+def _content_security_policy(frame_ancestors: str = "'self'") -> str:
     # Tiles come through our own proxy (/tiles/...), so images need no other host either.
     nonce = f"'nonce-{csp_nonce()}'"
     return "; ".join(
@@ -134,7 +155,7 @@ def _content_security_policy() -> str:
             "object-src 'none'",
             "base-uri 'self'",
             "form-action 'self'",
-            "frame-ancestors 'self'",
+            f"frame-ancestors {frame_ancestors}",
         ]
     )
 
@@ -175,6 +196,9 @@ def _headers(response: Response) -> Response:
         headers["Cache-Control"] = cache_control
     if request.path.startswith("/api/"):
         headers.setdefault("Access-Control-Allow-Origin", "*")  # open data, no credentials
+    elif response.mimetype == "text/html" and _is_frameable():
+        ancestors = current_app.config["EMBED_FRAME_ANCESTORS"]
+        headers.setdefault("Content-Security-Policy", _content_security_policy(ancestors))
     elif response.mimetype == "text/html":
         headers.setdefault("X-Frame-Options", "SAMEORIGIN")
         headers.setdefault("Content-Security-Policy", _content_security_policy())
