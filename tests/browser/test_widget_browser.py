@@ -11,8 +11,8 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.browser.conftest import AXE
 from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import AXE
 from tests.browser.conftest import describe
 from tests.browser.conftest import run_axe
 from tests.browser.foreign_site import foreign_site
