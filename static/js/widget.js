@@ -5,7 +5,7 @@
  *
  * Renders right after its script tag (or into the element data-target names, by id or selector),
  * inside a shadow root whose styles neither take the host page's CSS nor leak into it. Talks to
- * the script's own origin only (GeoJSON, CORS *), builds the DOM without innerHTML or eval, and
+ * the script's own origin only (GeoJSON, CORS *), builds the DOM node by node (no HTML strings, no eval), and
  * styles itself with a constructed stylesheet, so a host CSP needs only our origin in script-src
  * and connect-src. Refreshes every few minutes and announces a change politely.
  */
