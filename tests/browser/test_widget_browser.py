@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.conftest import AXE
@@ -158,3 +159,52 @@ def test_the_embed_page_loads_in_a_foreign_iframe_and_the_full_page_does_not(
     assert blocked, "the full page refuses to be framed by another site"
     assert _hosts(page) == {urlparse(foreign).netloc, urlparse(live_server).netloc}
     page.screenshot(path=str(ARTIFACTS / "widget-iframe.png"), full_page=True)
+
+
+def _drop_first_feature(route) -> None:
+    response = route.fetch()
+    collection = response.json()
+    collection["features"] = collection["features"][1:]
+    route.fulfill(response=response, json=collection)
+
+
+def _is_geojson(request) -> bool:
+    return "/incidents.geojson" in request.url
+
+
+def test_a_change_is_shown_and_announced_without_flicker(page, live_server, foreign) -> None:
+    """Every three minutes the widget asks again; the list is redrawn only when it changed."""
+    page.clock.install()
+    _open_widget(page, f"{foreign}/hostile-nb.html")
+    widget = page.locator(".statusmap-widget")
+    widget.locator("li").first.evaluate("li => { li.dataset.seen = 'yes'; }")
+    with page.expect_request(_is_geojson):  # no change stamp yet (404): the GeoJSON again
+        page.clock.run_for(180_000)
+    page.wait_for_timeout(300)
+    assert widget.locator("li").first.get_attribute("data-seen") == "yes", "unchanged: kept"
+    live = widget.locator("[aria-live=polite]")
+    assert live.inner_text() == ""
+    page.route(f"{live_server}/api/v1/demo/incidents.geojson*", _drop_first_feature)
+    page.clock.run_for(180_000)
+    expect(widget.locator("li")).to_have_count(2)
+    expect(live).to_have_text("Driftsmeldingene er oppdatert: 2 hendelser.")
+    assert widget.locator("svg path").count() == 2
+
+
+def test_a_change_stamp_saves_the_refetch_when_nothing_changed(page, live_server, foreign) -> None:
+    page.clock.install()
+    stamps = []
+
+    def stamp(route) -> None:
+        stamps.append(route.request.url)
+        route.fulfill(json={"serial": 7})
+
+    page.route(f"{live_server}/api/v1/demo/changes", stamp)
+    _open_widget(page, f"{foreign}/hostile-nb.html")
+    with page.expect_request(_is_geojson):  # the first stamp is new to the widget: one refetch
+        page.clock.run_for(180_000)
+    page.clock.run_for(180_000)  # the same stamp twice: nothing more
+    page.clock.run_for(180_000)
+    page.wait_for_timeout(500)
+    assert len(stamps) == 3
+    assert len([url for url in page.requested if "/incidents.geojson" in url]) == 2
