@@ -69,7 +69,7 @@
     ".s{border:1px solid #1b1b1b;border-radius:3px;padding:0 5px;font-size:14px}",
     ".n{display:inline-flex;justify-content:center;align-items:center;width:22px;height:22px;",
     "border:1.5px solid #1b1b1b;border-radius:50%;font-size:13px}",
-    ".f{font-size:14px;margin:2px 0}.f span{margin-right:12px}.f b{font-weight:600}",
+    ".f{font-size:14px;margin:2px 0}.f span{display:inline-block;margin-right:12px}.f b{font-weight:600}",
     ".a{background:#fff4d6;border-radius:4px;padding:2px 10px;margin-top:6px}",
     "a{color:#0b4f8a;text-decoration:underline}",
     "a:focus-visible{outline:3px solid #1b1b1b;outline-offset:2px;box-shadow:0 0 0 6px #ffbf47}",
