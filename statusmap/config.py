@@ -42,6 +42,9 @@ DEFAULTS: dict[str, Any] = {
     # Absolute links in feeds and the API start with this (https://vann.kommune.no) when set;
     # otherwise they follow the request's Host header, which any client can choose.
     "PUBLIC_BASE_URL": "",
+    # Who may frame the embed page /embed/<slug> (CSP frame-ancestors sources, space-separated):
+    # any site by default. Every other page may be framed by this site only.
+    "EMBED_FRAME_ANCESTORS": "*",
     # How many reverse proxies in front may set X-Forwarded-* (0: trust none).
     "PROXY_COUNT": 0,
     # Staff login sessions: the cookie is sent to this site only and never read by scripts.
@@ -164,6 +167,7 @@ def validate_config(config: Any) -> None:
     prefix = str(config["CAP_IDENTIFIER_PREFIX"])
     if any(c in prefix for c in " ,<&"):
         raise ConfigError("STATUSMAP_CAP_IDENTIFIER_PREFIX may not hold spaces, commas, < or &")
+    _check_frame_ancestors(config["EMBED_FRAME_ANCESTORS"])
     unknown = set(config["LANGUAGES"]) - set(SUPPORTED_LANGUAGES)
     if unknown or config["BABEL_DEFAULT_LOCALE"] not in config["LANGUAGES"]:
         raise ConfigError(f"STATUSMAP_LANGUAGES must be drawn from {SUPPORTED_LANGUAGES}")
@@ -172,6 +176,19 @@ def validate_config(config: Any) -> None:
         raise ConfigError(
             f"STATUSMAP_BABEL_DEFAULT_TIMEZONE must be {TIME_ZONE} (times are shown in Norwegian"
             f" time and named CET/CEST), got {zone!r}"
+        )
+
+
+def _check_frame_ancestors(ancestors: object) -> None:
+    """One CSP directive's sources: nothing that could end the directive or the header."""
+    if (
+        not isinstance(ancestors, str)
+        or not ancestors.strip()
+        or any(c in ancestors for c in ";,\r\n")
+    ):
+        raise ConfigError(
+            "STATUSMAP_EMBED_FRAME_ANCESTORS must be CSP frame-ancestors sources separated by"
+            f" spaces (* or 'self' https://example.no ...), got {ancestors!r}"
         )
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Callable
 from typing import Any
+from typing import TypeVar
 from urllib.parse import urlencode
 
 from flask import Flask
@@ -123,7 +125,26 @@ def url_with_args(**changes: str | int | None) -> str:
     return f"{request.script_root}{request.path}" + (f"?{query}" if query else "")
 
 
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+def frameable(view: View) -> View:
+    """Mark a view (under its route decorator) whose pages other sites may frame: its CSP names
+    EMBED_FRAME_ANCESTORS, it has no X-Frame-Options, and it never sets the language cookie.
+
+    Read from the route, not from the answer, so it holds however the answer was prepared."""
+    view.frameable = True  # type: ignore[attr-defined]
+    return view
+
+
+def _is_frameable() -> bool:
+    view = current_app.view_functions.get(request.endpoint or "")
+    return bool(getattr(view, "frameable", False))
+
+
 def _remember_language(response: Response) -> Response:
+    if _is_frameable():
+        return response  # a third-party frame: a cookie would follow the reader across sites
     chosen = request.args.get("lang")
     offered = current_app.config["LANGUAGES"]
     if chosen and chosen in offered and request.cookies.get(LANGUAGE_COOKIE) != chosen:
@@ -138,8 +159,15 @@ def _remember_language(response: Response) -> Response:
     return response
 
 
-def content_security_policy(frame_ancestors: str = "'self'") -> str:
-    """The pages' policy: our own origin only, and our inline scripts and styles by the nonce."""
+def content_security_policy() -> str:
+    """This page's policy: our own origin only, our inline scripts and styles by the nonce, and
+    framing by this site only (or by EMBED_FRAME_ANCESTORS on frameable pages)."""
+    if _is_frameable():
+        return _content_security_policy(current_app.config["EMBED_FRAME_ANCESTORS"])
+    return _content_security_policy()
+
+
+def _content_security_policy(frame_ancestors: str = "'self'") -> str:
     # Tiles come through our own proxy (/tiles/...), so images need no other host either.
     nonce = f"'nonce-{csp_nonce()}'"
     return "; ".join(
@@ -193,6 +221,8 @@ def _headers(response: Response) -> Response:
         headers["Cache-Control"] = cache_control
     if request.path.startswith("/api/"):
         headers.setdefault("Access-Control-Allow-Origin", "*")  # open data, no credentials
+    elif response.mimetype == "text/html" and _is_frameable():
+        headers.setdefault("Content-Security-Policy", content_security_policy())
     elif response.mimetype == "text/html":
         headers.setdefault("X-Frame-Options", "SAMEORIGIN")
         headers.setdefault("Content-Security-Policy", content_security_policy())

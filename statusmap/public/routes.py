@@ -1,6 +1,7 @@
 """Every public view module, imported so that its routes attach to the one blueprint."""
 
 from statusmap.public import archive_views  # noqa: F401
+from statusmap.public import embed_views  # noqa: F401
 from statusmap.public import incident_views  # noqa: F401
 from statusmap.public import views  # noqa: F401
 from statusmap.public.blueprint import bp

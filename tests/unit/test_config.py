@@ -63,6 +63,10 @@ def test_postgres_urls_use_psycopg(tmp_path: Path) -> None:
         ({"LANGUAGES": ["nb", "sv"]}, "STATUSMAP_LANGUAGES"),
         ({"BABEL_DEFAULT_TIMEZONE": "UTC"}, "STATUSMAP_BABEL_DEFAULT_TIMEZONE"),
         ({"BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm"}, "STATUSMAP_BABEL_DEFAULT_TIMEZONE"),
+        ({"EMBED_FRAME_ANCESTORS": "*; script-src *"}, "STATUSMAP_EMBED_FRAME_ANCESTORS"),
+        ({"EMBED_FRAME_ANCESTORS": "https://a.no, https://b.no"}, "EMBED_FRAME_ANCESTORS"),
+        ({"EMBED_FRAME_ANCESTORS": "*\r\nSet-Cookie: x=1"}, "STATUSMAP_EMBED_FRAME_ANCESTORS"),
+        ({"EMBED_FRAME_ANCESTORS": " "}, "STATUSMAP_EMBED_FRAME_ANCESTORS"),
     ],
 )
 def test_bad_settings_stop_the_start(tmp_path: Path, settings: dict, message: str) -> None:
