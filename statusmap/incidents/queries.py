@@ -66,3 +66,12 @@ def public_incidents(
             )
         )
     return PublicIncidents(now, active, scheduled, resolved)
+
+
+def public_incident(session: Session, municipality_id: int, incident_id: int) -> Incident | None:
+    """One of the municipality's incidents as the public may see it: None for a draft, for an
+    incident of another municipality and for one that does not exist."""
+    incident = session.get(Incident, incident_id)
+    if incident is None or incident.municipality_id != municipality_id:
+        return None
+    return None if incident.status is IncidentStatus.DRAFT else incident
