@@ -254,3 +254,21 @@ def test_the_post_escapes_a_title_and_follows_the_language(app) -> None:
     assert box.tags["script"]["src"] == "/static/js/share.js", "no script from the title"
     english = _share_box(app, _demo_incident(app), "en")
     assert english.text["textarea"].startswith("Boil")
+
+
+def test_the_picture_draws_the_streets_within_its_frame_only(app, client) -> None:
+    from statusmap.gis.queries.streets import streets_meeting_bbox
+    from statusmap.maps.share_image import STREET_CASING
+    from statusmap.streets.queries import streets_of
+
+    with _writing(app) as session:
+        demo = _demo(session)
+        everything = {street.name for street in streets_of(session, demo.id)}
+        lon, lat = demo.boundary.centroid.x, demo.boundary.centroid.y
+        near = streets_meeting_bbox(session, demo.id, (lon - 0.002, lat - 0.001, lon, lat))
+        assert 0 < len(near) < len(everything)
+        assert {street.name for street in near} <= everything
+        assert streets_meeting_bbox(session, demo.id, (5.0, 60.0, 5.01, 60.01)) == []
+    png = Image.open(BytesIO(client.get(f"/demo/hendelse/{_demo_incident(app)}.png").data))
+    colours = {colour for _, colour in png.convert("RGB").getcolors(1200 * 630) or []}
+    assert tuple(int(STREET_CASING[i : i + 2], 16) for i in (1, 3, 5)) in colours
