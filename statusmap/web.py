@@ -145,6 +145,10 @@ def _is_frameable() -> bool:
 def _remember_language(response: Response) -> Response:
     if _is_frameable():
         return response  # a third-party frame: a cookie would follow the reader across sites
+    if (response.mimetype or "").startswith("image/"):
+        # A picture's ?lang= (a link preview's, fetched by a crawler) chooses its words, not the
+        # visitor's language: a cookie would make it uncacheable (no-store).
+        return response
     chosen = request.args.get("lang")
     offered = current_app.config["LANGUAGES"]
     if chosen and chosen in offered and request.cookies.get(LANGUAGE_COOKIE) != chosen:
