@@ -97,8 +97,7 @@ def external_url(endpoint: str, **values: Any) -> str:
 
 def incident_url(slug: str, incident_id: int) -> str:
     """The absolute URL of an incident's public page: the one place every feed links from."""
-    page = external_url("public.municipality_page", slug=slug)
-    return f"{page}#incident-{incident_id}"
+    return external_url("public.incident_page", slug=slug, incident_id=incident_id)
 
 
 def csp_nonce() -> str:

@@ -14,11 +14,15 @@ from statusmap.i18n import kind_label_texts
 from statusmap.i18n import status_label_texts
 from statusmap.incidents.queries import public_incident
 from statusmap.kinds import KIND_STYLES
+from statusmap.models import Incident
 from statusmap.models.base import utcnow
 from statusmap.municipalities import get_municipality
 from statusmap.prepared import prepared
 from statusmap.public.blueprint import bp
 from statusmap.public.incident_page import build_incident_page
+from statusmap.public.share_views import share_image_url
+from statusmap.public.share_views import share_post_text
+from statusmap.web import incident_url
 from statusmap.web_maps import base_map_for
 
 
@@ -45,4 +49,15 @@ def incident_page(slug: str, incident_id: int) -> str:
         status_labels=STATUS_LABELS,
         kind_styles=KIND_STYLES,
         fallback_notes=FALLBACK_NOTES,
+        share=_share(incident),
     )
+
+
+def _share(incident: Incident) -> dict[str, str]:
+    """The link preview's page and picture URLs and the text of a social post, all absolute."""
+    page_url = incident_url(incident.municipality.slug, incident.id)
+    return {
+        "page_url": page_url,
+        "image_url": share_image_url(incident),
+        "text": share_post_text(incident, page_url),
+    }

@@ -102,7 +102,7 @@ def test_links_open_the_full_page_in_the_top_window(client) -> None:
     links = _all(doc, "a")
     assert links and all(a.get("target") == "_top" for a in links)
     titles = _all(doc, "li h2 a")
-    assert all(re.fullmatch(r"/demo/\?lang=en#incident-\d+", a.get("href")) for a in titles)
+    assert all(re.fullmatch(r"/demo/hendelse/\d+\?lang=en", a.get("href")) for a in titles)
     assert all(a.text_content().strip() for a in links), "every link has text"
     assert _all(_doc(client), ".embed__more a")[0].get("href") == "/demo/"
 

@@ -39,7 +39,7 @@ def test_one_entry_per_public_incident_with_its_page_and_time(client, session) -
         number = int(entry.id.rsplit(":", 1)[1])
         incident = incidents[number]
         assert entry.id.startswith("tag:localhost,") and entry.id.endswith(f":incident:{number}")
-        assert entry.link == f"http://localhost/demo/#incident-{number}"
+        assert entry.link == f"http://localhost/demo/hendelse/{number}"
         updated = datetime.fromisoformat(entry.updated)
         assert updated == incident.updated_at.astimezone(UTC).replace(microsecond=0)
         assert incident.text("title", "nb") in entry.title

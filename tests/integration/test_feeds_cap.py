@@ -96,7 +96,7 @@ def test_an_info_per_language_with_the_area_as_lat_lon_polygons(client, session)
     expected = {"cap:category": "Health", "cap:severity": "Severe", "cap:urgency": "Immediate"}
     assert {path: text(nb, path) for path in expected} == expected
     assert text(nb, "cap:certainty") == "Observed" and text(nb, "cap:responseType") == "Avoid"
-    assert text(nb, "cap:web") == f"http://localhost/{town.slug}/#incident-{incident.id}"
+    assert text(nb, "cap:web") == f"http://localhost/{town.slug}/hendelse/{incident.id}"
     assert text(nb, "cap:senderName") == "Vann og avløp, Kristiansand"
     assert text(nb, "cap:area/cap:geocode/cap:value") == "4204"
     rings = [p.text for p in nb.findall("cap:area/cap:polygon", CAP)]

@@ -49,7 +49,7 @@ def test_the_demo_plan_is_an_event_with_its_times_and_page(client, session) -> N
     assert event["DTEND"].dt == incident.expected_end.astimezone(UTC).replace(microsecond=0)
     assert event["DTSTART"].dt.tzinfo is not None  # UTC, not floating time
     assert event["SEQUENCE"] == incident.version
-    assert str(event["URL"]) == f"http://localhost/demo/#incident-{incident.id}"
+    assert str(event["URL"]) == f"http://localhost/demo/hendelse/{incident.id}"
     assert str(event["SUMMARY"]) == f"Planlagt arbeid: {incident.text('title', 'nb')}"
     assert str(event["STATUS"]) == "CONFIRMED"
     lat, lon = event["GEO"].latitude, event["GEO"].longitude
