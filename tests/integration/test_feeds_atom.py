@@ -85,7 +85,7 @@ def test_a_draft_is_in_no_feed(client, session) -> None:
 def test_every_feed_revalidates_with_304(client, path: str) -> None:
     first = client.get(path)
     assert first.status_code == 200
-    assert first.headers["Cache-Control"].startswith("public, max-age=60")
+    assert first.headers["Cache-Control"].startswith("public, max-age=10")
     again = client.get(path, headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304 and again.data == b""
     packed = client.get(path, headers={"Accept-Encoding": "gzip"})
