@@ -55,6 +55,7 @@ def init_app(app: Flask) -> None:
         format_number=format_number,
         vendor_url=vendor_url,
         csp_nonce=csp_nonce,
+        incident_url=incident_url,
     )
     app.jinja_env.filters["nonced"] = nonced
     app.jinja_env.filters["machine_time"] = machine_time
@@ -89,6 +90,15 @@ def external_url(endpoint: str, **values: Any) -> str:
     # (SCRIPT_NAME) is taken off the path rather than trusted.
     path = url_for(endpoint, **values).removeprefix(request.script_root)
     return str(base).rstrip("/") + path
+
+
+def incident_url(slug: str, incident_id: int, *, external: bool = False) -> str:
+    """The one link to an incident's public page, for pages, feeds and the API alike.
+
+    For now its card on the municipality page; switch here once `public.incident_page` exists.
+    """
+    page = (external_url if external else url_for)("public.municipality_page", slug=slug)
+    return f"{page}#incident-{incident_id}"
 
 
 def csp_nonce() -> str:

@@ -1,5 +1,6 @@
 """Every api view module, imported so that its routes attach to the one blueprint."""
 
+from statusmap.api import affected_views  # noqa: F401
 from statusmap.api import views  # noqa: F401
 from statusmap.api.blueprint import bp
 

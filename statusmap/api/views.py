@@ -31,6 +31,7 @@ from statusmap.municipalities import list_municipalities
 from statusmap.streets.queries import streets_of
 from statusmap.streets.queries import streets_version
 from statusmap.web import external_url
+from statusmap.web import incident_url
 
 
 def _municipality(slug: str) -> Municipality:
@@ -38,8 +39,7 @@ def _municipality(slug: str) -> Municipality:
 
 
 def _incident_url(incident: Incident) -> str:
-    page = external_url("public.municipality_page", slug=incident.municipality.slug)
-    return f"{page}#incident-{incident.id}"
+    return incident_url(incident.municipality.slug, incident.id, external=True)
 
 
 @bp.get("/municipalities")

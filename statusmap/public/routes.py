@@ -1,5 +1,6 @@
 """Every public view module, imported so that its routes attach to the one blueprint."""
 
+from statusmap.public import affected_views  # noqa: F401
 from statusmap.public import views  # noqa: F401
 from statusmap.public.blueprint import bp
 
