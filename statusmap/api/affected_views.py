@@ -16,6 +16,7 @@ from statusmap.addresses.affected import AffectedAnswer
 from statusmap.addresses.affected import affected_address
 from statusmap.addresses.affected import affected_at
 from statusmap.addresses.affected import point_in_municipality
+from statusmap.addresses.search import MAX_QUERY
 from statusmap.addresses.search import address_label
 from statusmap.addresses.search import suggest_addresses
 from statusmap.api.blueprint import bp
@@ -33,8 +34,6 @@ from statusmap.models.base import utcnow
 from statusmap.municipalities import get_municipality
 from statusmap.prepared import prepared
 from statusmap.web import incident_url
-
-MAX_QUERY = 200
 
 
 def _municipality(slug: str) -> Municipality:

@@ -13,6 +13,7 @@ from statusmap.addresses.affected import affected_address
 from statusmap.addresses.affected import affected_at
 from statusmap.addresses.affected import point_in_municipality
 from statusmap.addresses.search import CANDIDATES
+from statusmap.addresses.search import MAX_QUERY
 from statusmap.addresses.search import address_label
 from statusmap.gis.validation import GeometryError
 from statusmap.i18n import KIND_LABELS
@@ -23,8 +24,6 @@ from statusmap.municipalities import get_municipality
 from statusmap.prepared import prepared
 from statusmap.public.blueprint import bp
 from statusmap.web import external_url
-
-MAX_QUERY = 200
 
 
 @bp.get("/<slug>/berort")
