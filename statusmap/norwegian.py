@@ -1,4 +1,4 @@
-"""Norwegian alphabetical order (Z, Æ, Ø, Å), for lists of streets and other names."""
+"""Norwegian names: alphabetical order (Z, Æ, Ø, Å) and search keys of street names."""
 
 from __future__ import annotations
 
