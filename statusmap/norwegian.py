@@ -1,7 +1,8 @@
-"""Norwegian alphabetical order (Z, Æ, Ø, Å), for lists of streets and other names."""
+"""Norwegian names: alphabetical order (Z, Æ, Ø, Å) and search keys of street names."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 # Letters that sort as other letters in Norwegian: Ä as Æ, Ö as Ø, Ü as Y (as in CLDR's
@@ -68,3 +69,68 @@ def search_form(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", spelled)
     plain = "".join(char for char in decomposed if not unicodedata.combining(char))
     return " ".join(plain.split())
+
+
+# Street words written several ways (definite and indefinite, bokmål and nynorsk, the usual
+# abbreviations), each folded to one form, so that "Kirkevn." finds "Kirkevegen" and "storgt."
+# finds "Storgata". Longest first: "veien" must win over "vei".
+_STREET_WORDS = sorted(
+    (
+        (variant, canonical)
+        for canonical, variants in {
+            "gate": ("gata", "gaten", "gate", "gt"),
+            "vei": ("veien", "vegen", "vei", "veg", "vn"),
+            "alle": ("alleen", "alle"),
+            "plass": ("plassen", "plass"),
+        }.items()
+        for variant in variants
+    ),
+    key=lambda pair: -len(pair[0]),
+)
+# A street word ends a compound ("Kirke|vegen") only after a stem this long: "Havn" stays a havn.
+_MIN_STEM = 3
+_WORDS = re.compile(r"[0-9a-zæøå]+")
+
+
+def name_key(text: str) -> str:
+    """A key equal for the ways people write one name: case, accents (not Æ, Ø, Å), aa for å,
+    punctuation and spaces aside ("Nils-Collett Vogts vei" = "nils collett vogts vei")."""
+    return "".join(_words(text))
+
+
+def street_key(street: str) -> str:
+    """The search key of a street name: name_key with each street word in one form, so that
+    "Storgata", "storgt." and "Storgaten" have one key, as do "Kirkeveien" and "Kirkevn."."""
+    return "".join(_one_form(word) for word in _words(street))
+
+
+def street_key_prefixes(partial: str) -> list[str]:
+    """The keys a street being typed may begin: its own key and, where its last word ends in a
+    street word cut short ("Kirkevege"), the key with that word in full ("kirkevei")."""
+    words = _words(partial)
+    if not words:
+        return []
+    before, last = "".join(_one_form(word) for word in words[:-1]), words[-1]
+    prefixes = [before + _one_form(last)]
+    for variant, canonical in _STREET_WORDS:
+        for cut in range(2, len(variant)):
+            stem = last[: len(last) - cut]
+            if last.endswith(variant[:cut]) and (not stem or len(stem) >= _MIN_STEM):
+                prefixes.append(before + stem + canonical)
+    return list(dict.fromkeys(prefixes))
+
+
+def _words(text: str) -> list[str]:
+    """The words of a name, lower case, accents dropped as sort_key does, aa as å."""
+    folded = "".join(_base(char) for char in unicodedata.normalize("NFC", text.casefold()))
+    return _WORDS.findall(folded.replace("'", "").replace("’", "").replace("aa", "å"))
+
+
+def _one_form(word: str) -> str:
+    """A word ending in a street word, with that ending in its one form."""
+    for variant, canonical in _STREET_WORDS:
+        if word.endswith(variant):
+            stem = word[: len(word) - len(variant)]
+            if not stem or len(stem) >= _MIN_STEM:
+                return stem + canonical
+    return word

@@ -59,6 +59,7 @@ def init_app(app: Flask) -> None:
         vendor_url=vendor_url,
         csp_nonce=csp_nonce,
         url_with_args=url_with_args,
+        incident_url=incident_url,
     )
     app.jinja_env.filters["nonced"] = nonced
     app.jinja_env.filters["machine_time"] = machine_time
@@ -95,9 +96,12 @@ def external_url(endpoint: str, **values: Any) -> str:
     return str(base).rstrip("/") + path
 
 
-def incident_url(slug: str, incident_id: int) -> str:
-    """The absolute URL of an incident's public page: the one place every feed links from."""
-    return external_url("public.incident_page", slug=slug, incident_id=incident_id)
+def incident_url(slug: str, incident_id: int, *, external: bool = False) -> str:
+    """The one link to an incident's public page, for pages, feeds and the API alike; absolute
+    (PUBLIC_BASE_URL when set) for links that leave the site."""
+    return (external_url if external else url_for)(
+        "public.incident_page", slug=slug, incident_id=incident_id
+    )
 
 
 def csp_nonce() -> str:

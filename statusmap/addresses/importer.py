@@ -30,6 +30,7 @@ from statusmap.models import Address
 from statusmap.models import Municipality
 from statusmap.models.audit import record
 from statusmap.models.base import utcnow
+from statusmap.norwegian import street_key
 
 # Called as progress(rows_just_written, rows_to_write_in_all).
 Progress = Callable[[int, int], None]
@@ -193,6 +194,7 @@ def _records(rows: pd.DataFrame, municipality_id: int) -> list[dict[str, Any]]:
     columns = {
         "source_id": rows["source_id"],
         "street": rows["street"],
+        "search_key": rows["street"].map(street_key),  # what "am I affected?" looks up
         "number": rows["number_value"].astype("Int64"),
         "letter": text_column(rows, "bokstav"),
         "postcode": rows["postcode"],

@@ -67,7 +67,7 @@ def authority(slug: str) -> str:
 
 def page_url_of(incident: Incident) -> str:
     """The incident's page (one helper for every feed: web.incident_url)."""
-    return incident_url(incident.municipality.slug, incident.id)
+    return incident_url(incident.municipality.slug, incident.id, external=True)
 
 
 def atom_response(

@@ -1,5 +1,6 @@
 """Every api view module, imported so that its routes attach to the one blueprint."""
 
+from statusmap.api import affected_views  # noqa: F401
 from statusmap.api import cap_views  # noqa: F401
 from statusmap.api import feed_views  # noqa: F401
 from statusmap.api import openapi_views  # noqa: F401

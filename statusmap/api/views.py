@@ -41,7 +41,7 @@ def _municipality(slug: str) -> Municipality:
 
 
 def _incident_url(incident: Incident) -> str:
-    return incident_url(incident.municipality.slug, incident.id)
+    return incident_url(incident.municipality.slug, incident.id, external=True)
 
 
 @bp.get("/municipalities")

@@ -55,7 +55,7 @@ def incident_page(slug: str, incident_id: int) -> str:
 
 def _share(incident: Incident) -> dict[str, str]:
     """The link preview's page and picture URLs and the text of a social post, all absolute."""
-    page_url = incident_url(incident.municipality.slug, incident.id)
+    page_url = incident_url(incident.municipality.slug, incident.id, external=True)
     return {
         "page_url": page_url,
         "image_url": share_image_url(incident),

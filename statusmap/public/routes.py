@@ -1,5 +1,6 @@
 """Every public view module, imported so that its routes attach to the one blueprint."""
 
+from statusmap.public import affected_views  # noqa: F401
 from statusmap.public import archive_views  # noqa: F401
 from statusmap.public import embed_views  # noqa: F401
 from statusmap.public import incident_views  # noqa: F401
