@@ -202,11 +202,23 @@ def main(argv: list[str] | None = None) -> None:
     if args.json:
         args.json.write_text(json.dumps(result, indent=2, default=asdict))
     if args.write:
-        from benchmarks.spatial_queries import write_section
+        write_docs(text)
 
-        write_section(
-            "## Public reads under a surge", text, ".venv/bin/python -m benchmarks.public_surge"
-        )
+
+MEANING = """What the ratios mean: *app / bare Flask* is the share of the framework's ceiling the
+app reaches (a bare Flask app under the same gunicorn, returning the app's bytes as constants; aim
+0.8 or better); *app / nginx static* how far the app is from serving the same bytes from a file;
+*microcache / nginx static* what the shipped `deploy/nginx/statusmap.conf` in front of the app
+makes of it (aim 0.8 or better). The p99 ratios are multiples: above 1 is slower. Absolute numbers
+move with whatever else the shared machine runs; the ratios, from interleaved runs, less so."""
+
+
+def write_docs(text: str) -> None:
+    """Replace this benchmark's section of docs/benchmarks.md."""
+    from benchmarks.spatial_queries import write_section
+
+    command = ".venv/bin/python -m benchmarks.public_surge --json surge.json --write"
+    write_section("## Public reads under a surge", f"{MEANING}\n\n{text}", command)
 
 
 if __name__ == "__main__":
