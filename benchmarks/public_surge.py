@@ -162,6 +162,7 @@ def run(args: argparse.Namespace) -> dict:
     for binary, package in (("nginx", "nginx"), ("wrk", "wrk")):
         require_binary(binary, package)
     _stop_on_sigterm()
+    args.load_at_start = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="public-surge-") as tmp:
         work = Path(tmp)
         os.chmod(work, 0o755)

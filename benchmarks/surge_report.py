@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 from dataclasses import asdict
 from dataclasses import dataclass
@@ -104,12 +105,18 @@ def summary(
             "rounds": args.rounds,
             "connections": args.connections,
             "gunicorn": "2 sync workers, access log (as the Procfile)",
+            # Other work on the machine: the 1-minute load average before and after the run.
+            "load_average": [getattr(args, "load_at_start", None), os.getloadavg()[0]],
         },
         "notes": notes,
         "results": rows,
         "ratios": _ratios(rows),
         "poll": _poll_summary(polled, polled_path),
     }
+
+
+def _loads(settings: dict) -> str:
+    return " / ".join("?" if n is None else f"{n:.1f}" for n in settings.get("load_average", []))
 
 
 def report(result: dict) -> str:
@@ -147,6 +154,7 @@ def report(result: dict) -> str:
         f"wrk: {settings['connections']} connections, 2 threads, {settings['duration_s']:g} s per "
         f"run, {settings['rounds']} rounds round-robin over every URL and server (medians shown); "
         f"gunicorn: {settings['gunicorn']}; PostGIS; all on loopback on one machine.",
-        f"Machine: {result['machine']}. Date: {result['date']}.",
+        f"Machine: {result['machine']}; 1-minute load average {_loads(settings)} "
+        f"(before, after). Date: {result['date']}.",
     ]
     return "\n".join(lines)
