@@ -113,15 +113,20 @@ def servers(work: Path, database_url: str) -> Iterator[tuple[dict[str, str], lis
 
 
 def check_answers(addresses: dict[str, str], targets: list[Target], recording: dict) -> None:
-    """Every server answers every URL 200; the references with exactly the recorded bytes."""
+    """Every server answers every URL 200; the references with exactly the recorded bytes, type
+    and coding."""
     for server, address in addresses.items():
         for target in targets:
             answer = fetch(address, target.path)
             if answer.status != 200:
                 raise RuntimeError(f"{server} answered {answer.status} to {target.path}")
-            recorded = Path(recording[target.path]["file"]).read_bytes()
-            if server in ("bare Flask", "nginx static") and answer.body != recorded:
-                raise RuntimeError(f"{server} does not return the app's bytes for {target.path}")
+            recorded = recording[target.path]
+            headers = {name: answer.headers.get(name) for name in recorded["headers"]}
+            same = answer.body == Path(recorded["file"]).read_bytes()
+            if server in ("bare Flask", "nginx static") and not (
+                same and headers == recorded["headers"]
+            ):
+                raise RuntimeError(f"{server} does not return the app's answer to {target.path}")
 
 
 def measure(
