@@ -7,8 +7,6 @@ GeometryError naming where in the document it is, e.g. "features[3].geometry.coo
 from __future__ import annotations
 
 import json
-import math
-import numbers
 from collections.abc import Callable
 from typing import Any
 
@@ -18,6 +16,9 @@ from shapely.geometry import GeometryCollection
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 from shapely.validation import explain_validity
+
+from statusmap.gis.json_values import describe
+from statusmap.gis.json_values import finite
 
 # How many GeometryCollections may sit inside one another (RFC 7946 advises no nesting at all).
 MAX_COLLECTION_NESTING = 3
@@ -50,7 +51,7 @@ def parse_geojson(
     """
     document = _load(data, max_bytes)
     if not isinstance(document, dict):
-        raise GeometryError(f"The geometry must be a GeoJSON object, not {_kind(document)}.")
+        raise GeometryError(f"The geometry must be a GeoJSON object, not {describe(document)}.")
     if document.get("type") == "FeatureCollection":
         geometry = _feature_collection(document)
     elif document.get("type") == "Feature":
@@ -82,7 +83,7 @@ def _feature_collection(document: dict[str, Any]) -> BaseGeometry:
     if features is not None and not isinstance(features, list | tuple):
         raise GeometryError(
             "features of a FeatureCollection must be a list of Feature objects, "
-            f"not {_kind(features)}."
+            f"not {describe(features)}."
         )
     if not features:
         raise GeometryError("The FeatureCollection has no features.")
@@ -107,7 +108,7 @@ def _feature(feature: object, path: str) -> BaseGeometry:
         if isinstance(feature, dict) and feature.get("type") == "FeatureCollection":
             hint = "; a FeatureCollection cannot contain another, list its Features directly"
         raise GeometryError(
-            f"{path} is not a GeoJSON Feature object (it is {_kind(feature)}{hint})."
+            f"{path} is not a GeoJSON Feature object (it is {describe(feature)}{hint})."
         )
     if feature.get("geometry") is None:
         raise GeometryError(f"{path or 'The Feature'} has no geometry (it is null or missing).")
@@ -117,12 +118,12 @@ def _feature(feature: object, path: str) -> BaseGeometry:
 def _geometry(geometry: object, path: str, *, nesting: int) -> BaseGeometry:
     name = path or "The geometry"
     if not isinstance(geometry, dict):
-        raise GeometryError(f"{name} must be a GeoJSON geometry object, not {_kind(geometry)}.")
+        raise GeometryError(f"{name} must be a GeoJSON geometry object, not {describe(geometry)}.")
     kind = geometry.get("type")
     if kind == "GeometryCollection":
         return _geometry_collection(geometry, path, nesting=nesting)
     if not isinstance(kind, str) or kind not in _CHECKS:
-        found = f"not {_kind(kind)}" if "type" in geometry else "and it has none"
+        found = f"not {describe(kind)}" if "type" in geometry else "and it has none"
         raise GeometryError(
             f'{name} is not a GeoJSON geometry: its "type" must be one of '
             f"{', '.join(_CHECKS)} or GeometryCollection, {found}."
@@ -145,7 +146,7 @@ def _geometry_collection(collection: dict[str, Any], path: str, *, nesting: int)
     if not isinstance(members, list | tuple):
         raise GeometryError(
             f"{where} of a GeometryCollection must be a list of geometry objects, "
-            f"not {_kind(members)}."
+            f"not {describe(members)}."
         )
     parts = [_geometry(m, f"{where}[{i}]", nesting=nesting + 1) for i, m in enumerate(members)]
     return GeometryCollection(parts)
@@ -197,7 +198,6 @@ _CHECKS: dict[str, Callable[[object, str, str], None]] = {
     "Polygon": _polygon,
     "MultiPolygon": _multi_polygon,
 }
-_GEOJSON_TYPES = {*_CHECKS, "GeometryCollection", "Feature", "FeatureCollection"}
 
 
 def _ring(ring: object, path: str, kind: str) -> None:
@@ -226,70 +226,33 @@ def _positions(value: object, path: str, kind: str, what: str) -> list[Any] | tu
     return positions
 
 
+# Beyond this no number of a position is a longitude, a latitude or a height in metres.
+FAR_OUT = 1e6
+
+
 def _position(value: object, path: str, kind: str) -> None:
     if not isinstance(value, list | tuple) or len(value) not in (2, 3):
         raise GeometryError(
             f"{path} of a {kind} must be a position: 2 or 3 numbers (longitude, latitude "
-            f"and optionally height), not {_kind(value)}."
+            f"and optionally height), not {describe(value)}."
         )
     for i, number in enumerate(value):
-        if _finite(number) is None:
+        checked = finite(number)
+        if checked is None:
             raise GeometryError(
-                f"{path}[{i}] of a {kind} must be a finite number, not {_kind(number)}."
+                f"{path}[{i}] of a {kind} must be a finite number, not {describe(number)}."
+            )
+        if abs(checked) > FAR_OUT:  # no longitude, latitude or height: and GEOS would overflow
+            raise GeometryError(
+                f"{path}[{i}] of a {kind} is {checked:g}, far outside any longitude, latitude or "
+                "height; positions are degrees of longitude and latitude (WGS 84)."
             )
 
 
 def _list(value: object, path: str, kind: str, what: str) -> list[Any] | tuple[Any, ...]:
     if not isinstance(value, list | tuple):
-        raise GeometryError(f"{path} of a {kind} must be {what}, not {_kind(value)}.")
+        raise GeometryError(f"{path} of a {kind} must be {what}, not {describe(value)}.")
     return value
-
-
-def _finite(value: object) -> float | None:
-    """The value as a finite float, or None if it is not a finite number (bool is not one)."""
-    if not isinstance(value, numbers.Real) or isinstance(value, bool):
-        return None
-    try:
-        number = float(value)
-    except OverflowError:
-        return None
-    return number if math.isfinite(number) else None
-
-
-def _kind(value: object) -> str:
-    """What a JSON value is, in words for a message: "a string ('abc')", "null", "NaN"."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return f"a boolean ({str(value).lower()})"
-    if isinstance(value, numbers.Real):
-        number = _finite(value)
-        if number is not None:
-            return f"a number ({number:g})"
-        return _non_finite(value)
-    if isinstance(value, str):
-        return f"a string ({_short(value)})"
-    if isinstance(value, list | tuple):
-        return f"a list of {len(value)} item{'' if len(value) == 1 else 's'}"
-    if isinstance(value, dict):
-        kind = value.get("type")
-        if isinstance(kind, str) and kind in _GEOJSON_TYPES:
-            return f"a {kind} object"
-        return "an object without a GeoJSON type"
-    return f"a Python {type(value).__name__}"
-
-
-def _non_finite(value: numbers.Real) -> str:
-    try:
-        number = float(value)
-    except OverflowError:
-        return "a number too large to be a coordinate"
-    return "NaN" if math.isnan(number) else ("Infinity" if number > 0 else "-Infinity")
-
-
-def _short(text: str) -> str:
-    shown = repr(text)
-    return shown if len(shown) <= 40 else shown[:36] + "...'"
 
 
 def _member(path: str, name: str) -> str:

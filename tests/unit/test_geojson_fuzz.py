@@ -192,3 +192,23 @@ def test_valid_geojson_parses(data: dict[str, Any]) -> None:
 @given(raw)
 def test_raw_text_and_bytes(data: str | bytes) -> None:
     _parses_or_refuses(data)
+
+
+def test_a_position_far_out_is_refused_before_geos_overflows() -> None:
+    """Found by the fuzzer: a line and a polygon with a vertex at 1e308 made GEOS overflow while
+    merging the features, and the error escaped as a TopologyException."""
+    far = {"type": "Polygon", "coordinates": [[[0, 0], [2, 0], [0, 1e308], [0, 0]]]}
+    line = {"type": "LineString", "coordinates": [[0, 0], [0, 0.15]]}
+    collection = {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "properties": {}, "geometry": line},
+            {"type": "Feature", "properties": {}, "geometry": far},
+        ],
+    }
+    try:
+        parse_geojson(json.dumps(collection), max_bytes=MAX_BYTES)
+    except GeometryError as refused:
+        assert "far outside any longitude, latitude or height" in str(refused)
+    else:
+        raise AssertionError("a vertex at 1e308 was accepted")
