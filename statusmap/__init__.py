@@ -40,6 +40,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     _start_scheduler(app, database)
 
     _register_web(app)
+    _put_prepared_front(app)
     from statusmap.cli import register_commands
 
     register_commands(app)
@@ -71,6 +72,20 @@ def _register_web(app: Flask) -> None:
     app.register_blueprint(staff_bp, url_prefix="/staff")
     app.register_blueprint(public_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
+
+
+def _put_prepared_front(app: Flask) -> None:
+    """Outermost: kept public answers go out before Flask (or a proxy fix) sees the request."""
+    from statusmap.i18n import LANGUAGE_COOKIE
+    from statusmap.prepared_front import PreparedFront
+
+    app.wsgi_app = PreparedFront(  # type: ignore[method-assign]
+        app.wsgi_app,
+        app.extensions["prepared_stamps"],
+        language_cookie=LANGUAGE_COOKIE,
+        stamp_ttl_s=app.config["PUBLIC_STAMP_TTL_S"],
+        entries=4 * int(app.config["PUBLIC_CACHE_ENTRIES"]),
+    )
 
 
 def _start_scheduler(app: Flask, database: Database) -> None:

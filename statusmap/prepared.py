@@ -34,6 +34,7 @@ from statusmap import db
 from statusmap.changes import ChangeStamp
 from statusmap.changes import stamp_by_slug
 from statusmap.i18n import current_language
+from statusmap.prepared_front import MARK
 from statusmap.web import content_security_policy
 
 View = TypeVar("View", bound=Callable[..., Any])
@@ -197,8 +198,14 @@ def _send(entry: Prepared) -> Response:
     response = current_app.response_class(entry.body, status=200, headers=list(entry.headers))
     response.set_etag(entry.etag)
     g.prepared_etag = entry.etag
+    mark_prepared(request.view_args["slug"] if request.view_args else "", entry.serial)
     response.make_conditional(request)
     return response
+
+
+def mark_prepared(slug: str, serial: int) -> None:
+    """Tell the front (prepared_front.py) that this answer follows from the stamp alone."""
+    request.environ[MARK] = (slug, serial)
 
 
 _INLINE = r'<(script|style)\b[^>]*?\snonce="{nonce}"[^>]*>(.*?)</\1>'

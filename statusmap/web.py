@@ -120,12 +120,15 @@ def nonced(html: Markup) -> Markup:
 
 
 def url_with_args(**changes: str | int | None) -> str:
-    """This page's URL (path and query) with some query arguments set, or dropped (None): the
-    language switcher and page links keep the page's other arguments (a search, a page)."""
+    """A link to this page with some query arguments set, or dropped (None): the language
+    switcher and page links keep the page's other arguments (a search, a page).
+
+    Relative ("?lang=nn&gate=..."), so a page never repeats the path it was asked for: an error
+    page is the same whatever path was tried."""
     args = [(key, value) for key, value in request.args.items(multi=True) if key not in changes]
     args += [(key, str(value)) for key, value in changes.items() if value is not None]
     query = urlencode(args)
-    return f"{request.script_root}{request.path}" + (f"?{query}" if query else "")
+    return f"?{query}" if query else f"{request.script_root}{request.path}"
 
 
 View = TypeVar("View", bound=Callable[..., Any])
@@ -228,11 +231,11 @@ def _headers(response: Response) -> Response:
         headers["Cache-Control"] = cache_control
     if request.path.startswith("/api/"):
         headers.setdefault("Access-Control-Allow-Origin", "*")  # open data, no credentials
-    elif response.mimetype == "text/html" and _is_frameable():
-        headers.setdefault("Content-Security-Policy", content_security_policy())
     elif response.mimetype == "text/html":
-        headers.setdefault("X-Frame-Options", "SAMEORIGIN")
-        headers.setdefault("Content-Security-Policy", content_security_policy())
+        if not _is_frameable():
+            headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        if "Content-Security-Policy" not in headers:  # a kept page brings its own (hashes)
+            headers["Content-Security-Policy"] = content_security_policy()
     return response
 
 

@@ -28,6 +28,7 @@ from statusmap.models import Municipality
 from statusmap.models.base import utcnow
 from statusmap.municipalities import get_municipality
 from statusmap.municipalities import list_municipalities
+from statusmap.prepared import mark_prepared
 from statusmap.prepared import prepared
 from statusmap.prepared import public_stamp
 from statusmap.streets.queries import streets_of
@@ -139,6 +140,7 @@ def changes(slug: str) -> Response:
     found = public_stamp(slug) or abort(404, f"No municipality {slug!r}.")
     response = jsonify(found[1].to_json())
     response.set_etag(f"serial-{found[1].serial}")
+    mark_prepared(slug, found[1].serial)
     maximum = current_app.config["CHANGES_MAX_AGE_S"]
     response.headers["Cache-Control"] = (
         f"public, max-age={maximum}, stale-while-revalidate={maximum}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
+from urllib.parse import urljoin
 from zoneinfo import ZoneInfo
 
 from shapely.geometry import box
@@ -278,5 +279,5 @@ def test_the_language_is_remembered_on_the_incident_page(app, client) -> None:
     again = _get(client, f"/demo/hendelse/{iid}")
     assert again.find("html").attrs["lang"] == "nn"
     switcher = again.find("nav", class_="languages")
-    hrefs = [a.attrs["href"] for a in switcher.find_all("a")]
+    hrefs = [urljoin(f"/demo/hendelse/{iid}", a.attrs["href"]) for a in switcher.find_all("a")]
     assert hrefs == [f"/demo/hendelse/{iid}?lang=nb", f"/demo/hendelse/{iid}?lang=en"]
