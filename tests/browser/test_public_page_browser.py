@@ -30,11 +30,15 @@ def test_map_and_list_render_from_this_host_only(page, live_server) -> None:
     page.screenshot(path=str(ARTIFACTS / "public-page.png"), full_page=True)
 
 
+@pytest.mark.parametrize("width, height", [(390, 844), (1280, 800)], ids=["phone", "desktop"])
 @pytest.mark.parametrize("lang", ["nb", "nn", "en"])
-def test_axe_finds_no_violations(axe_page, live_server, lang) -> None:
-    axe_page.goto(f"{live_server}/demo/?lang={lang}")
-    axe_page.wait_for_selector(".leaflet-overlay-pane path")
-    violations = run_axe(axe_page)
+def test_axe_finds_no_violations(browser, live_server, lang, width, height) -> None:
+    context = browser.new_context(viewport={"width": width, "height": height}, bypass_csp=True)
+    page = context.new_page()
+    page.goto(f"{live_server}/demo/?lang={lang}")
+    page.wait_for_selector(".leaflet-overlay-pane path")
+    violations = run_axe(page)
+    context.close()
     assert violations == [], describe(violations)
 
 
