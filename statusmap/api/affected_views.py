@@ -20,6 +20,7 @@ from statusmap.addresses.search import MAX_QUERY
 from statusmap.addresses.search import address_label
 from statusmap.addresses.search import suggest_addresses
 from statusmap.api.blueprint import bp
+from statusmap.api.blueprint import municipality_or_404
 from statusmap.feeds.geojson import incident_feature
 from statusmap.gis.queries.addresses import count_addresses_in_area
 from statusmap.gis.validation import GeometryError
@@ -31,13 +32,8 @@ from statusmap.models import Incident
 from statusmap.models import IncidentStatus
 from statusmap.models import Municipality
 from statusmap.models.base import utcnow
-from statusmap.municipalities import get_municipality
 from statusmap.prepared import prepared
 from statusmap.web import incident_url
-
-
-def _municipality(slug: str) -> Municipality:
-    return get_municipality(db.session(), slug) or abort(404, f"No municipality {slug!r}.")
 
 
 def _address(address: Address) -> dict[str, Any]:
@@ -66,7 +62,7 @@ def _feature(incident: Incident, now: datetime) -> dict[str, Any]:
 @prepared(vary_args=("q",))
 def address_suggestions(slug: str) -> Response:
     """Up to ten addresses of the municipality that ?q= (being typed) may become."""
-    municipality = _municipality(slug)
+    municipality = municipality_or_404(slug)
     text = request.args.get("q", "")[:MAX_QUERY]
     found = suggest_addresses(db.session(), municipality.id, text) if text.strip() else []
     return jsonify({"addresses": [_address(a) for a in found]})
@@ -76,7 +72,7 @@ def address_suggestions(slug: str) -> Response:
 @prepared(vary_args=("address", "lat", "lon"))
 def affected(slug: str) -> Response | tuple[Response, int]:
     """Whether an address (?address=) or a position (?lat=&lon=) is affected, and by what."""
-    municipality = _municipality(slug)
+    municipality = municipality_or_404(slug)
     now = utcnow()
     text = request.args.get("address", "")[:MAX_QUERY].strip()
     if not text:
@@ -124,7 +120,7 @@ def _answer(answer: AffectedAnswer, now: datetime) -> dict[str, Any]:
 @prepared()
 def incident_json(slug: str, incident_id: int) -> Response:
     """One public incident as a feature, with how many addresses and dwellings it covers."""
-    municipality = _municipality(slug)
+    municipality = municipality_or_404(slug)
     session = db.session()
     incident = session.get(Incident, incident_id)
     now = utcnow()

@@ -9,12 +9,12 @@ from flask_babel import gettext as _
 
 from statusmap import db
 from statusmap.api.blueprint import bp
+from statusmap.api.blueprint import municipality_or_404
 from statusmap.api.feed_views import atom_response
 from statusmap.api.feed_views import authority
 from statusmap.api.feed_views import labels_in
 from statusmap.api.feed_views import page_url_of
 from statusmap.api.feed_views import public_now
-from statusmap.api.views import _municipality
 from statusmap.feeds.cap import CapLanguage
 from statusmap.feeds.cap import CapSender
 from statusmap.feeds.cap import cap_alert
@@ -86,7 +86,7 @@ def _languages(municipality: Municipality, incident: Incident) -> list[CapLangua
 @prepared()
 def cap_alert_xml(slug: str, incident_id: int) -> Response:
     """The incident's current CAP 1.2 message (Alert, Update or Cancel); drafts are 404."""
-    municipality = _municipality(slug)
+    municipality = municipality_or_404(slug)
     incident = db.session().get(Incident, incident_id)
     if (
         incident is None
@@ -105,7 +105,7 @@ def cap_alert_xml(slug: str, incident_id: int) -> Response:
 @prepared()
 def cap_index(slug: str) -> Response:
     """An Atom index of current CAP alerts: active, planned, and recently resolved (Cancel)."""
-    municipality, now, language = _municipality(slug), utcnow(), current_language()
+    municipality, now, language = municipality_or_404(slug), utcnow(), current_language()
     found = public_now(municipality, now)
     incidents = found.current + found.resolved
     messages = _messages(incidents, slug)

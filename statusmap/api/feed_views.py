@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 
 from statusmap import db
 from statusmap.api.blueprint import bp
-from statusmap.api.views import _municipality
+from statusmap.api.blueprint import municipality_or_404
 from statusmap.feeds.atom import ATOM_MIMETYPE
 from statusmap.feeds.atom import AtomEntry
 from statusmap.feeds.atom import AtomFeed
@@ -116,7 +116,7 @@ def open_feeds(slug: str, language: str) -> list[FeedLink]:
 @prepared()
 def incidents_atom(slug: str) -> Response:
     """Active, planned and recently resolved incidents as Atom, in the request's language."""
-    municipality, now, language = _municipality(slug), utcnow(), current_language()
+    municipality, now, language = municipality_or_404(slug), utcnow(), current_language()
     found = public_now(municipality, now)
     entries = incident_entries(
         found.current + found.resolved, authority(slug), page_url_of, labels_in(language), now
@@ -129,7 +129,7 @@ def incidents_atom(slug: str) -> Response:
 @prepared()
 def planned_ics(slug: str) -> Response:
     """Planned works (and other incidents announced ahead) as an iCalendar file."""
-    municipality, now, language = _municipality(slug), utcnow(), current_language()
+    municipality, now, language = municipality_or_404(slug), utcnow(), current_language()
     found = public_now(municipality, now)
     planned = [i for i in found.current + found.resolved if is_planned(i, now)]
     name = municipality.name_in(language)

@@ -14,6 +14,7 @@ from flask import request
 
 from statusmap import db
 from statusmap.api.blueprint import bp
+from statusmap.api.blueprint import municipality_or_404
 from statusmap.feeds.geojson import feature_collection
 from statusmap.feeds.geojson import streets_collection
 from statusmap.gis.queries.incidents import incidents_covering_point
@@ -24,9 +25,7 @@ from statusmap.i18n import STATUS_LABELS
 from statusmap.i18n import current_language
 from statusmap.incidents.queries import public_incidents
 from statusmap.models import Incident
-from statusmap.models import Municipality
 from statusmap.models.base import utcnow
-from statusmap.municipalities import get_municipality
 from statusmap.municipalities import list_municipalities
 from statusmap.prepared import mark_prepared
 from statusmap.prepared import prepared
@@ -35,10 +34,6 @@ from statusmap.streets.queries import streets_of
 from statusmap.streets.queries import streets_version
 from statusmap.web import external_url
 from statusmap.web import incident_url
-
-
-def _municipality(slug: str) -> Municipality:
-    return get_municipality(db.session(), slug) or abort(404, f"No municipality {slug!r}.")
 
 
 def _incident_url(incident: Incident) -> str:
@@ -68,7 +63,7 @@ def municipalities() -> Response:
 @prepared(vary_args=("include",))
 def incidents_geojson(slug: str) -> Response:
     """Active and scheduled incidents as RFC 7946 GeoJSON; ?include=resolved adds those."""
-    municipality = _municipality(slug)
+    municipality = municipality_or_404(slug)
     with_resolved = request.args.get("include") == "resolved"
     now = utcnow()
     found = public_incidents(
@@ -87,7 +82,7 @@ def incidents_geojson(slug: str) -> Response:
 @bp.get("/<slug>/streets.geojson")
 def streets_geojson(slug: str) -> Response:
     """The municipality's street layer (names and centrelines), for maps without tiles."""
-    municipality = _municipality(slug)
+    municipality = municipality_or_404(slug)
     session = db.session()
     # Built once per import and kept with the app: a request costs one small query.
     version = streets_version(session, municipality.id)
@@ -108,7 +103,7 @@ def streets_geojson(slug: str) -> Response:
 @bp.get("/<slug>/incidents/at")
 def incidents_at(slug: str) -> Response:
     """Active incidents covering a point given as ?lon=&lat= (EPSG:4326)."""
-    municipality = _municipality(slug)
+    municipality = municipality_or_404(slug)
     try:
         lon, lat = float(request.args["lon"]), float(request.args["lat"])
     except (KeyError, ValueError):
