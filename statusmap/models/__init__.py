@@ -13,6 +13,9 @@ from statusmap.models.incident_revision import IncidentRevision
 from statusmap.models.message_template import MessageTemplate
 from statusmap.models.municipality import Municipality
 from statusmap.models.public_change import PublicChange
+from statusmap.models.report import Report
+from statusmap.models.report import ReportKind
+from statusmap.models.report import ReportStatus
 from statusmap.models.street import Street
 from statusmap.models.user import LoginFailure
 from statusmap.models.user import Membership
@@ -34,6 +37,9 @@ __all__ = [
     "MessageTemplate",
     "Municipality",
     "PublicChange",
+    "Report",
+    "ReportKind",
+    "ReportStatus",
     "Role",
     "Street",
     "User",

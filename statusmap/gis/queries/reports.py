@@ -1,0 +1,68 @@
+"""Spatial reads of crowd reports: repeats near a point, and the reports inside an area."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from shapely.geometry import Point
+from shapely.geometry.base import BaseGeometry
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from statusmap.gis.crs import to_utm
+from statusmap.gis.crs import to_wgs84
+from statusmap.gis.queries.spatial import Predicate
+from statusmap.gis.queries.spatial import matching
+from statusmap.models import Report
+from statusmap.models import ReportKind
+from statusmap.models import ReportStatus
+
+
+def around(point: Point, metres: float, utm_epsg: int) -> BaseGeometry:
+    """A disc of `metres` around a point, measured in the municipality's UTM zone (WGS 84)."""
+    return to_wgs84(to_utm(point, utm_epsg).buffer(metres, quad_segs=16), utm_epsg)
+
+
+def repeats_of(
+    session: Session,
+    municipality_id: int,
+    *,
+    kind: ReportKind,
+    client_key: str,
+    near: BaseGeometry,
+    since: datetime,
+) -> list[Report]:
+    """Reports of this kind from this client since `since` inside `near`, the oldest first."""
+    query = (
+        select(Report)
+        .where(
+            Report.municipality_id == municipality_id,
+            Report.kind == kind,
+            Report.client_key == client_key,
+            Report.created_at >= since,
+        )
+        .order_by(Report.created_at, Report.id)
+    )
+    return matching(session, query, Report.location, Predicate.COVERED_BY, near)
+
+
+def reports_in_area(
+    session: Session,
+    municipality_id: int,
+    area: BaseGeometry,
+    *,
+    since: datetime,
+    statuses: Sequence[ReportStatus],
+) -> list[Report]:
+    """The municipality's reports in these statuses made since `since` inside an area."""
+    query = (
+        select(Report)
+        .where(
+            Report.municipality_id == municipality_id,
+            Report.status.in_(statuses),
+            Report.created_at >= since,
+        )
+        .order_by(Report.created_at, Report.id)
+    )
+    return matching(session, query, Report.location, Predicate.COVERED_BY, area)

@@ -1,0 +1,1 @@
+"""Crowd reports: submission rules, the public's generalised view, retention of contacts."""

@@ -1,0 +1,222 @@
+"""Taking a resident's report: checked, merged with its own repeats, tied to a known incident.
+
+Every refusal is a ReportRefused with a `code` (for the page to say in its language), the
+`field` it is about and an English message (for the API and logs).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from datetime import timedelta
+
+from shapely.geometry import Point
+from sqlalchemy import exists
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from statusmap.gis.queries.incidents import incidents_covering_point
+from statusmap.gis.queries.reports import around
+from statusmap.gis.queries.reports import repeats_of
+from statusmap.gis.validation import GeometryError
+from statusmap.gis.validation import check_near
+from statusmap.gis.validation import check_point
+from statusmap.models import Incident
+from statusmap.models import Municipality
+from statusmap.models import Report
+from statusmap.models import ReportKind
+from statusmap.models import ReportStatus
+from statusmap.models.report import CONTACT_MAX
+from statusmap.models.report import REFERENCE_LENGTH
+from statusmap.models.report import TEXT_MAX
+
+# A repeat: the same kind from the same client within this distance and time of the first.
+REPEAT_METRES = 150
+REPEAT_WINDOW = timedelta(hours=2)
+# How far back "since when" may reach, and how far ahead of the clock it may be (clock skew).
+SINCE_LIMIT = timedelta(days=14)
+SINCE_SKEW = timedelta(minutes=5)
+# Kinds a known incident explains: "we know; here is what to do".
+EXPLAINED_BY_INCIDENTS = (
+    ReportKind.NO_WATER,
+    ReportKind.LOW_PRESSURE,
+    ReportKind.DISCOLOURED_WATER,
+)
+# Unambiguous to read aloud over the phone: no 0/O, 1/I/L.
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_PHONE = re.compile(r"^\+?[0-9 ()-]{8,20}$")
+
+
+class ReportRefused(ValueError):
+    """A report that cannot be taken; `code` and `field` say why and where."""
+
+    def __init__(self, code: str, field: str, message: str) -> None:
+        super().__init__(message)
+        self.code, self.field = code, field
+
+
+@dataclass(frozen=True)
+class ReportInput:
+    """A report as sent: where (lon, lat, WGS 84), what and since when, and who may be asked."""
+
+    kind: ReportKind
+    lon: float
+    lat: float
+    observed_since: datetime
+    text: str = ""
+    contact: str = ""
+    consent: bool = False
+    client_key: str = ""
+    source: str = "web"
+    address_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """The stored report (or the earlier one it repeats) and the incident that explains it."""
+
+    report: Report
+    repeated: bool
+    incident: Incident | None
+
+
+def client_key(secret: str, client_address: str) -> str:
+    """A keyed hash of a network address: equal for one client, not reversible to its address."""
+    digest = hmac.new(secret.encode(), client_address.encode(), hashlib.sha256).hexdigest()
+    return digest[:32]
+
+
+def submit_report(
+    session: Session,
+    municipality: Municipality,
+    data: ReportInput,
+    *,
+    now: datetime,
+    tolerance_m: float,
+) -> Submitted:
+    """Check and store a report, or count it as a repeat of the client's own; the caller commits."""
+    point = _checked_point(municipality, data, tolerance_m)
+    text, contact = _checked_texts(data)
+    _check_since(data.observed_since, now)
+    if data.client_key:
+        near = around(point, REPEAT_METRES, municipality.utm_epsg)
+        earlier = repeats_of(
+            session,
+            municipality.id,
+            kind=data.kind,
+            client_key=data.client_key,
+            near=near,
+            since=now - REPEAT_WINDOW,
+        )
+        if earlier:
+            first = earlier[0]
+            first.repeats += 1
+            session.flush()
+            return Submitted(first, True, _incident_of(session, first))
+    incident = _explaining_incident(session, municipality, data.kind, point, now)
+    report = _new_report(session, municipality, data, point, text, contact, incident, now)
+    session.add(report)
+    session.flush()
+    return Submitted(report, False, incident)
+
+
+def _new_report(
+    session: Session,
+    municipality: Municipality,
+    data: ReportInput,
+    point: Point,
+    text: str,
+    contact: str,
+    incident: Incident | None,
+    now: datetime,
+) -> Report:
+    return Report(
+        reference=_new_reference(session),
+        municipality_id=municipality.id,
+        kind=data.kind,
+        status=ReportStatus.LINKED if incident else ReportStatus.NEW,
+        location=point,
+        address_id=data.address_id,
+        observed_since=data.observed_since,
+        text=text,
+        contact=contact or None,
+        contact_consent=bool(contact) and data.consent,
+        client_key=data.client_key,
+        source=data.source,
+        incident_id=incident.id if incident else None,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def _checked_point(municipality: Municipality, data: ReportInput, tolerance_m: float) -> Point:
+    try:
+        point = check_point(data.lon, data.lat)
+        check_near(
+            point, municipality.boundary, utm_epsg=municipality.utm_epsg, tolerance_m=tolerance_m
+        )
+    except GeometryError as exc:
+        raise ReportRefused("outside", "location", str(exc)) from exc
+    return point
+
+
+def _checked_texts(data: ReportInput) -> tuple[str, str]:
+    text, contact = data.text.strip(), data.contact.strip()
+    if len(text) > TEXT_MAX:
+        raise ReportRefused(
+            "text_too_long", "text", f"The text is {len(text)} characters; at most {TEXT_MAX}."
+        )
+    if contact:
+        if len(contact) > CONTACT_MAX or not (_EMAIL.match(contact) or _PHONE.match(contact)):
+            raise ReportRefused(
+                "contact_invalid",
+                "contact",
+                "The contact is neither a phone number nor an e-mail address.",
+            )
+        if not data.consent:
+            raise ReportRefused(
+                "consent_missing",
+                "consent",
+                "A contact is kept only with consent to be contacted about this report.",
+            )
+    return text, contact
+
+
+def _check_since(since: datetime, now: datetime) -> None:
+    if since.tzinfo is None:
+        raise ReportRefused("since_invalid", "observed_since", "The time has no time zone.")
+    if since > now + SINCE_SKEW:
+        raise ReportRefused("since_future", "observed_since", "The time is in the future.")
+    if since < now - SINCE_LIMIT:
+        raise ReportRefused("since_too_old", "observed_since", "The time is more than 14 days ago.")
+
+
+def _explaining_incident(
+    session: Session, municipality: Municipality, kind: ReportKind, point: Point, now: datetime
+) -> Incident | None:
+    if kind not in EXPLAINED_BY_INCIDENTS:
+        return None
+    covering = incidents_covering_point(session, municipality.id, point, now=now)
+    return covering[0] if covering else None
+
+
+def _incident_of(session: Session, report: Report) -> Incident | None:
+    return session.get(Incident, report.incident_id) if report.incident_id else None
+
+
+def _new_reference(session: Session) -> str:
+    while True:
+        reference = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+        if not session.scalar(select(exists().where(Report.reference == reference))):
+            return reference
+
+
+def shown_reference(reference: str) -> str:
+    """A reference as people read it: K7M2-QX9A."""
+    half = len(reference) // 2
+    return f"{reference[:half]}-{reference[half:]}"
