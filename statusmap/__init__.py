@@ -32,10 +32,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from statusmap.extensions import babel
     from statusmap.i18n import select_locale
 
-    database = init_db(app)
-    from statusmap.changes import track_public_changes
-
-    track_public_changes()
+    database = init_db(app)  # its engine's factory also has public writes move the stamp
     babel.init_app(app, locale_selector=select_locale)
     _start_scheduler(app, database)
 

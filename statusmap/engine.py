@@ -24,7 +24,14 @@ def is_postgis(bind: Engine | Any) -> bool:
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    """Create an engine for either backend with the settings each needs."""
+    """Create an engine for either backend with the settings each needs.
+
+    Every process that opens the database through here (the app, the CLI, scripts, tests) moves
+    the public change stamp on its writes: the listener is the same for all of them.
+    """
+    from statusmap.changes import track_public_changes
+
+    track_public_changes()
     if url.startswith("sqlite"):
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_connect)

@@ -7,6 +7,7 @@ GeometryError naming where in the document it is, e.g. "features[3].geometry.coo
 from __future__ import annotations
 
 import json
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -91,7 +92,12 @@ def _feature_collection(document: dict[str, Any]) -> BaseGeometry:
     if len(parts) == 1:
         return parts[0]
     try:
-        return shapely.union_all(parts)
+        with warnings.catch_warnings():
+            # Numeric trouble inside GEOS (overflow, NaN) is a refusal, not a garbled area.
+            warnings.simplefilter("error", RuntimeWarning)
+            return shapely.union_all(parts)
+    except RuntimeWarning as exc:
+        raise GeometryError(f"The features cannot be merged into one area: {exc}.") from exc
     except ShapelyError as exc:
         broken = next((i for i, part in enumerate(parts) if not part.is_valid), None)
         if broken is None:
@@ -226,8 +232,9 @@ def _positions(value: object, path: str, kind: str, what: str) -> list[Any] | tu
     return positions
 
 
-# Beyond this no number of a position is a longitude, a latitude or a height in metres.
-FAR_OUT = 1e6
+# Beyond this no number of a position is a coordinate of any system we read (degrees, or
+# metres of a UTM zone: northings in Norway stay below 8e6), and GEOS would overflow on it.
+FAR_OUT = 1e8
 
 
 def _position(value: object, path: str, kind: str) -> None:
@@ -242,10 +249,10 @@ def _position(value: object, path: str, kind: str) -> None:
             raise GeometryError(
                 f"{path}[{i}] of a {kind} must be a finite number, not {describe(number)}."
             )
-        if abs(checked) > FAR_OUT:  # no longitude, latitude or height: and GEOS would overflow
+        if abs(checked) > FAR_OUT:
             raise GeometryError(
-                f"{path}[{i}] of a {kind} is {checked:g}, far outside any longitude, latitude or "
-                "height; positions are degrees of longitude and latitude (WGS 84)."
+                f"{path}[{i}] of a {kind} is {checked:g}, far outside any coordinate: positions "
+                "are longitude and latitude in degrees (WGS 84), or metres of the given UTM zone."
             )
 
 

@@ -10,9 +10,11 @@ import urllib.request
 from pathlib import Path
 
 from shapely.geometry import box
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from statusmap.engine import make_engine
+from statusmap.municipalities import get_municipality
 from tests.factories import make_incident
 from tests.factories import make_municipality
 from tests.integration.test_gunicorn import _environment
@@ -36,24 +38,29 @@ def test_a_change_elsewhere_reaches_every_worker_within_seconds(
     tmp_path: Path,
 ) -> None:
     engine = make_engine(database)
+    try:
+        _change_while_serving(engine, database, tmp_path)
+    finally:
+        engine.dispose()
+
+
+def _change_while_serving(engine: Engine, url: str, tmp_path: Path) -> None:
     with Session(engine) as session:
-        town = make_municipality(session)
+        slug = make_municipality(session).slug
         session.commit()
-        slug = town.slug
-    env = _environment(database, STATUSMAP_SECRET_KEY="k", STATUSMAP_SCHEDULER_INTERVAL_S="0")
+    env = _environment(url, STATUSMAP_SECRET_KEY="k", STATUSMAP_SCHEDULER_INTERVAL_S="0")
     with _serving(tmp_path / "gunicorn.log", env, workers=2) as address:
         page = f"{address}/{slug}/"
         for _ in range(40):  # both workers keep the page and the stamp
             assert _get(page)[0] == 200
         (before,) = _serials(address, slug, 20)
-        with Session(engine) as session:  # written as another host would: not through these workers
-            make_incident(
-                session, make_municipality(session), box(7.99, 58.14, 8.0, 58.15), title=TITLE
-            )
+        with Session(engine) as session:  # as another host writes: not through these workers
+            town = get_municipality(session, slug)
+            assert town is not None
+            make_incident(session, town, box(8.06, 58.13, 8.07, 58.14), title=TITLE)
             session.commit()
         deadline = time.monotonic() + 5
         while not all(TITLE in _get(page)[1] for _ in range(20)):
             assert time.monotonic() < deadline, "a worker still hands out the old page"
             time.sleep(0.2)
         assert _serials(address, slug, 20) == {before + 1}, "every worker tells the new stamp"
-    engine.dispose()
