@@ -31,6 +31,7 @@ CELL = 100
 TO_UTM = Transformer.from_crs(4326, UTM, always_xy=True)
 PUBLIC = (ReportStatus.NEW, ReportStatus.LINKED)
 CORNER_TOLERANCE_M = 0.05  # 7 decimals of a degree are about a centimetre
+DAY_PART = timedelta(hours=2)
 
 
 def _layer(client, slug: str = "kristiansand") -> dict:  # type: ignore[type-arg]
@@ -169,3 +170,19 @@ def test_the_layer_is_kept_briefly_and_revalidated(client, session) -> None:
     again = client.get("/api/v1/kristiansand/reports.geojson", headers={"If-None-Match": etag})
     assert again.status_code == 304
     assert client.get("/api/v1/nowhere/reports.geojson").status_code == 404
+
+
+def test_the_page_fetches_the_layer_and_carries_no_report_itself(client, session) -> None:
+    from tests.html_tree import parse
+
+    town = make_municipality(session)
+    for i in range(3):
+        made = make_report(session, town, 8.0801 + i * 1e-4, 58.1451, at=utcnow() - DAY_PART)
+        made.text = f"Hemmelig tekst {i}"
+    session.commit()
+    html = client.get("/kristiansand/").get_data(as_text=True)
+    assert "Hemmelig tekst" not in html and "8.0801" not in html and "58.1451" not in html
+    section = parse(html).find("section", class_="citizen-reports")
+    assert section.attrs["data-report-layer"] == "/api/v1/kristiansand/reports.geojson"
+    assert json.loads(section.attrs["data-report-kinds"])["no_water"] == "ingen vann"
+    assert "/static/js/report-layer.js" in html
