@@ -11,6 +11,9 @@ from typing import Any
 
 from flask import Flask
 
+from statusmap.reports.settings import REPORT_DEFAULTS
+from statusmap.reports.settings import ReportConfigError
+from statusmap.reports.settings import check_report_settings
 from statusmap.tiles.settings import TILE_DEFAULTS
 from statusmap.tiles.settings import TileConfigError
 from statusmap.tiles.settings import tile_settings
@@ -100,6 +103,8 @@ DEFAULTS: dict[str, Any] = {
     ],  # fmt: skip
     # Base-map tiles through our own proxy (/tiles/...): statusmap/tiles/settings.py.
     **TILE_DEFAULTS,
+    # Crowd reports: the public layer's generalisation, contact retention (reports/settings.py).
+    **REPORT_DEFAULTS,
 }
 
 
@@ -151,6 +156,10 @@ def validate_config(config: Any) -> None:
     try:
         tile_settings(config)
     except TileConfigError as exc:
+        raise ConfigError(str(exc)) from exc
+    try:
+        check_report_settings(config)
+    except ReportConfigError as exc:
         raise ConfigError(str(exc)) from exc
     proxies = config["PROXY_COUNT"]
     if isinstance(proxies, bool) or not isinstance(proxies, int) or proxies < 0:

@@ -30,6 +30,7 @@ from statusmap.models.audit import Actor
 from statusmap.models.audit import record
 from statusmap.models.base import utcnow
 from statusmap.oslo_time import OSLO
+from statusmap.reports.follow_up import mark_reporters_to_notify
 
 DRAFT = IncidentStatus.DRAFT
 SCHEDULED = IncidentStatus.SCHEDULED
@@ -192,6 +193,7 @@ def resolve_incident(
     )
     flush_as(session, incident, expected_version)
     saved(session, incident, actor=actor, action="resolve")
+    mark_reporters_to_notify(session, incident.id)
     return incident
 
 

@@ -24,6 +24,7 @@ from statusmap.incidents.operations import saved
 from statusmap.models import Incident
 from statusmap.models import IncidentStatus
 from statusmap.models import IncidentUpdate
+from statusmap.reports.follow_up import mark_reporters_to_notify
 
 ACTOR = "scheduler"
 ACTIVATE, RESOLVE = "activate", "resolve"
@@ -106,6 +107,8 @@ def apply_due(session: Session, due: Due, now: datetime) -> Transition | None:
         )
         session.add(closing)
     saved(session, incident, actor=ACTOR, action=due.action)
+    if due.action == RESOLVE:
+        mark_reporters_to_notify(session, incident.id)
     title = incident.text("title", "nb")
     return Transition(
         incident.id, incident.municipality_id, due.action, incident.version, title, at

@@ -56,3 +56,4 @@ def test_every_json_answer_matches_its_documented_schema(client: FlaskClient) ->
     assert check("/{slug}/affected", "/demo/affected?address=Storgata").status_code == 300
     check("/{slug}/changes", "/demo/changes")
     check("/{slug}/streets.geojson", "/demo/streets.geojson")
+    check("/{slug}/reports.geojson", "/demo/reports.geojson")

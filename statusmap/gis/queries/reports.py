@@ -17,6 +17,7 @@ from statusmap.gis.queries.spatial import matching
 from statusmap.models import Report
 from statusmap.models import ReportKind
 from statusmap.models import ReportStatus
+from statusmap.models.report import PUBLIC_REPORT_STATUSES
 
 
 def around(point: Point, metres: float, utm_epsg: int) -> BaseGeometry:
@@ -66,3 +67,28 @@ def reports_in_area(
         .order_by(Report.created_at, Report.id)
     )
     return matching(session, query, Report.location, Predicate.COVERED_BY, area)
+
+
+def public_report_points(
+    session: Session, municipality_id: int, *, since: datetime, until: datetime
+) -> list[tuple[ReportKind, float, float]]:
+    """(kind, lon, lat) of the municipality's public reports (new, linked) made in a window.
+
+    No spatial predicate: the generalisation (reports/cells.py) reads every point of the window
+    and places it on the grid in Python, so both backends give the very same cells.
+    """
+    query = (
+        select(Report.kind, Report.location)
+        .where(
+            Report.municipality_id == municipality_id,
+            Report.status.in_(PUBLIC_REPORT_STATUSES),
+            Report.created_at >= since,
+            Report.created_at <= until,
+        )
+        .order_by(Report.id)
+    )
+    found = []
+    for kind, point in session.execute(query):
+        assert isinstance(point, Point)
+        found.append((kind, point.x, point.y))
+    return found
