@@ -24,11 +24,43 @@ SERVICE_FIELDS = {
     "keywords": str,
     "group": str,
 }
-REQUEST_FIELDS = (
-    "service_request_id status status_notes service_name service_code description "
-    "agency_responsible service_notice requested_datetime updated_datetime expected_datetime "
-    "address address_id zipcode lat long media_url"
-).split()
+REQUEST_FIELDS = [
+    "service_request_id",
+    "status",
+    "status_notes",
+    "service_name",
+    "service_code",
+    "description",
+    "agency_responsible",
+    "service_notice",
+    "requested_datetime",
+    "updated_datetime",
+    "expected_datetime",
+    "address",
+    "address_id",
+    "zipcode",
+    "lat",
+    "long",
+    "media_url",
+]
+    "service_request_id",
+    "status",
+    "status_notes",
+    "service_name",
+    "service_code",
+    "description",
+    "agency_responsible",
+    "service_notice",
+    "requested_datetime",
+    "updated_datetime",
+    "expected_datetime",
+    "address",
+    "address_id",
+    "zipcode",
+    "lat",
+    "long",
+    "media_url",
+]
 NUMBERS = ("lat", "long")
 
 
@@ -84,7 +116,7 @@ def _check_request(item: dict) -> None:
         expected = (int, float) if name in NUMBERS else str
         assert value is None or isinstance(value, expected), (name, value)
     assert item["status"] in ("open", "closed")
-    _w3c(item["requested_datetime"]) <= _w3c(item["updated_datetime"])
+    assert _w3c(item["requested_datetime"]) <= _w3c(item["updated_datetime"])
 
 
 def test_requests_and_one_request(client, session) -> None:
