@@ -43,24 +43,6 @@ REQUEST_FIELDS = [
     "long",
     "media_url",
 ]
-    "service_request_id",
-    "status",
-    "status_notes",
-    "service_name",
-    "service_code",
-    "description",
-    "agency_responsible",
-    "service_notice",
-    "requested_datetime",
-    "updated_datetime",
-    "expected_datetime",
-    "address",
-    "address_id",
-    "zipcode",
-    "lat",
-    "long",
-    "media_url",
-]
 NUMBERS = ("lat", "long")
 
 
