@@ -52,6 +52,7 @@ def _register_web(app: Flask) -> None:
     from statusmap.auth import access
     from statusmap.auth.views import bp as auth_bp
     from statusmap.extensions import compress
+    from statusmap.open311.routes import bp as open311_bp
     from statusmap.public.routes import bp as public_bp
     from statusmap.staff import bp as staff_bp
     from statusmap.tiles import views as tiles
@@ -69,6 +70,7 @@ def _register_web(app: Flask) -> None:
     app.register_blueprint(staff_bp, url_prefix="/staff")
     app.register_blueprint(public_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
+    app.register_blueprint(open311_bp, url_prefix="/open311/v2")
 
 
 def _put_prepared_front(app: Flask) -> None:

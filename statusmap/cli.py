@@ -23,6 +23,7 @@ from statusmap.cli_common import municipality_for
 from statusmap.cli_incidents import incident_group
 from statusmap.cli_lifecycle import tick_command
 from statusmap.cli_municipalities import municipality_group
+from statusmap.cli_open311 import open311_key_group
 from statusmap.cli_reports import purge_command
 from statusmap.cli_streets import import_streets_command
 from statusmap.engine import WRITING
@@ -194,6 +195,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(municipality_group)
     app.cli.add_command(tick_command)
     app.cli.add_command(purge_command)
+    app.cli.add_command(open311_key_group)
 
 
 def main() -> None:

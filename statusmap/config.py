@@ -39,6 +39,10 @@ DEFAULTS: dict[str, Any] = {
     # How far outside its boundary a municipality's features may lie (metres).
     "BOUNDARY_TOLERANCE_M": 2_000,
     "RECENTLY_RESOLVED_DAYS": 60,
+    # Open311 GET answers (report data, which does not move the change stamp) may be kept by
+    # clients and shared caches this many seconds; OPEN311_CONTACT is discovery's contact line.
+    "OPEN311_MAX_AGE_S": 30,
+    "OPEN311_CONTACT": "",
     # CAP message identifiers are "<prefix>.<incident id>.<version>". Set it to the sender's OID
     # as MET Norway does (e.g. "2.49.0.0.578.x"); empty: "statusmap.<host of the public URL>".
     "CAP_IDENTIFIER_PREFIX": "",

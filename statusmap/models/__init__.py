@@ -12,6 +12,7 @@ from statusmap.models.incident import IncidentUpdate
 from statusmap.models.incident_revision import IncidentRevision
 from statusmap.models.message_template import MessageTemplate
 from statusmap.models.municipality import Municipality
+from statusmap.models.open311_key import Open311Key
 from statusmap.models.public_change import PublicChange
 from statusmap.models.report import Report
 from statusmap.models.report import ReportKind
@@ -36,6 +37,7 @@ __all__ = [
     "Membership",
     "MessageTemplate",
     "Municipality",
+    "Open311Key",
     "PublicChange",
     "Report",
     "ReportKind",
