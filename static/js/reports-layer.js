@@ -54,6 +54,8 @@
   function draw(map, section, data) {
     var styles = JSON.parse(section.dataset.styles);
     var labels = JSON.parse(section.dataset.labels);
+    // Clustering needs the map's zoom range; with no tile layer (streets only) it has none.
+    if (map.getMaxZoom() === Infinity) { map.setMaxZoom(18); }
     var clusters = L.markerClusterGroup({ iconCreateFunction: clusterIcon(labels), disableClusteringAtZoom: 16 });
     var heat = L.heatLayer([], { radius: 25, blur: 20, minOpacity: 0.35 });
     var markers = {};
@@ -107,6 +109,6 @@
     fetch(section.dataset.url, { credentials: "same-origin", headers: { Accept: "application/geo+json" } })
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (data) { if (data && data.features) { draw(map, section, data); } })
-      .catch(function () { /* the list beside the map still holds every report */ });
+      .catch(function (error) { section.dataset.failed = String(error);  /* the list still holds every report */ });
   });
 })();
