@@ -65,12 +65,10 @@ def _tile_url(layer: str) -> str:
     return example.removesuffix("/1/2/3.png") + "/{z}/{x}/{y}.png"
 
 
-def editor_map_for(
-    municipality: Municipality, incidents: list[Incident], area: BaseGeometry | None
-) -> EditorMap:
-    """The staff map editor's map: `incidents` as reference zones, `area` as the editable one."""
+def reference_zones(incidents: list[Incident]) -> list[ReferenceZone]:
+    """Incidents with an area as reference zones, their kind and status in words."""
     language, now = current_language(), utcnow()
-    references = [
+    return [
         ReferenceZone(
             incident_id=incident.id,
             kind=incident.kind,
@@ -82,6 +80,13 @@ def editor_map_for(
         for incident in incidents
         if incident.area is not None
     ]
+
+
+def editor_map_for(
+    municipality: Municipality, incidents: list[Incident], area: BaseGeometry | None
+) -> EditorMap:
+    """The staff map editor's map: `incidents` as reference zones, `area` as the editable one."""
+    references = reference_zones(incidents)
     assets = EditorAssets(
         vendor_url("leaflet-geoman/leaflet-geoman.js"),
         vendor_url("leaflet-geoman/leaflet-geoman.css"),

@@ -25,6 +25,7 @@ from statusmap.models import Role
 from statusmap.municipalities import get_municipality
 from tests.factories import make_incident
 from tests.factories import make_municipality
+from tests.report_helpers import make_report
 from tests.staff_helpers import csrf_token
 from tests.staff_helpers import log_in
 from tests.staff_helpers import make_user
@@ -57,14 +58,18 @@ def world(app: Flask) -> Iterator[World]:
         incident = session.scalar(select(Incident).where(Incident.municipality_id == demo.id))
         assert incident is not None
         other_incident = make_incident(session, other, box(8.06, 58.13, 8.07, 58.14))
+        report = make_report(session, demo, 10.56, 60.362)
+        other_report = make_report(session, other, 8.08, 58.145)
         session.commit()
         values = {
             "slug": "demo",
             "incident_id": incident.id,
             "user_id": demo_admin.id,
             "kind": "boil_water",
+            "report_id": report.id,
         }
         other_values = {**values, "slug": "annen", "incident_id": other_incident.id}
+        other_values["report_id"] = other_report.id
         other_values["user_id"] = other_admin.id
     # Outside the app context: each request of the test client gets its own `g`, as in a server.
     yield World(app, values, other_values)
@@ -146,7 +151,7 @@ def test_staff_of_another_municipality_learn_nothing(world: World) -> None:
         targets = [url(world.app, endpoint, world.values)]
         # Their own municipality's address with demo's incident or user: still not theirs.
         mixed = {**world.values, "slug": "annen"}
-        if rule.arguments & {"incident_id", "user_id"}:
+        if rule.arguments & {"incident_id", "user_id", "report_id"}:
             targets.append(url(world.app, endpoint, mixed))
         missing = url(world.app, endpoint, {**world.values, "slug": "finnes-ikke"})
         nowhere = client.open(missing, method=method, data={"csrf_token": token})

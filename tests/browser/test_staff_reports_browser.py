@@ -1,0 +1,126 @@
+"""Reports on the staff map in a real Chromium: the points drawn (clustered, with words), a
+filter by kind, two reports selected from the list and made a draft incident that opens in the
+editor; axe-core on the reports page at desktop width."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from shapely.geometry import Point
+from shapely.geometry import shape
+from sqlalchemy import select
+
+from statusmap import create_app
+from statusmap.auth.accounts import create_user
+from statusmap.auth.accounts import grant_role
+from statusmap.db import get_db
+from statusmap.models import Incident
+from statusmap.models import Municipality
+from statusmap.models import ReportKind
+from statusmap.models import Role
+from statusmap.models.audit import Actor
+from tests.browser.conftest import describe
+from tests.browser.conftest import run_axe
+from tests.browser.conftest import serve
+from tests.conftest import prepare_database
+from tests.report_helpers import make_report
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "meldinger-i-nettleseren"
+EDITOR = "kari.meldinger@example.com"
+REPORTS = [
+    (10.556, 60.361, ReportKind.NO_WATER),
+    (10.561, 60.362, ReportKind.NO_WATER),
+    (10.559, 60.3645, ReportKind.LEAK_SEEN),
+]
+
+
+@pytest.fixture(scope="module")
+def reports_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, list]]:
+    """A database of this module's own with three reports and an editor, served."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('reports') / 'statusmap.sqlite3'}"
+    prepare_database(url)
+    app = create_app({"DATABASE_URL": url, "TESTING": True, "SECRET_KEY": "test"})
+    with app.app_context():
+        session = get_db(app).session()
+        demo = session.scalar(select(Municipality).where(Municipality.slug == "demo"))
+        assert demo is not None
+        user = create_user(session, email=EDITOR, password=PASSWORD, actor=Actor("test"))
+        grant_role(session, user, demo, Role.EDITOR, actor=Actor("test"))
+        made = [make_report(session, demo, lon, lat, kind) for lon, lat, kind in REPORTS]
+        references = [report.reference for report in made]
+        session.commit()
+    get_db(app).engine.dispose()
+    with serve(url, TILE_LAYERS=[]) as base:
+        yield base, url, references
+
+
+def _log_in(page, base: str, path: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{base}/auth/login?next={path}")
+    page.get_by_label("E-postadresse").fill(EDITOR)
+    page.get_by_label("Passord").fill(PASSWORD)
+    page.get_by_role("button", name="Logg inn").click()
+    page.wait_for_url(f"**{path}")
+
+
+def _points_shown(page) -> int:  # type: ignore[no-untyped-def]
+    page.wait_for_selector(".reports-map[data-points]", state="attached", timeout=10_000)
+    return int(page.locator(".reports-map").get_attribute("data-points") or -1)
+
+
+def test_staff_filter_select_and_make_a_draft(page, reports_server) -> None:  # type: ignore[no-untyped-def]
+    base, url, references = reports_server
+    _log_in(page, base, "/staff/demo/reports")
+    page.wait_for_timeout(1500)
+    assert not page.console_errors, page.console_errors
+    assert page.locator(".reports-map").get_attribute("data-failed") is None, page.locator(
+        ".reports-map"
+    ).get_attribute("data-failed")
+    assert _points_shown(page) == 3
+    # Drawn on the map: points or clusters, each a button with a name in words.
+    drawn = page.locator(".reports-map .leaflet-marker-icon")
+    assert drawn.count() >= 1
+    names = [
+        drawn.nth(i).text_content() or drawn.nth(i).get_attribute("title")
+        for i in range(drawn.count())
+    ]
+    assert all(names), names
+    assert page.get_by_text("Vann i gata eller lekkasje").first.is_visible()  # the legend
+
+    page.get_by_label("Ingen vann").uncheck()
+    page.get_by_role("button", name="Vis meldingene").click()
+    page.wait_for_url("**kind=leak_seen**")
+    assert _points_shown(page) == 1
+    marker = page.locator(".reports-map .report-point")
+    assert marker.count() == 1 and "Vann i gata" in (marker.get_attribute("title") or "")
+    marker.click()
+    assert page.locator(".leaflet-popup-content").get_by_text("Vis detaljer").is_visible()
+
+    page.goto(f"{base}/staff/demo/reports")
+    assert _points_shown(page) == 3
+    page.get_by_label(f"Velg melding {references[0]}").check()
+    page.get_by_label(f"Velg melding {references[1]}").check()
+    page.get_by_role("button", name="Lag utkast til hendelse").click()
+    page.wait_for_url("**/staff/demo/incidents/*")
+    assert page.locator("#title_nb").input_value() == "Meldinger fra innbyggere (2)"
+    assert not page.console_errors, page.console_errors
+
+    incident_id = int(page.url.rstrip("/").split("/")[-1])
+    app = create_app({"DATABASE_URL": url, "TESTING": True, "SECRET_KEY": "test"})
+    with app.app_context():
+        incident = get_db(app).session().get_one(Incident, incident_id)
+        area = shape(incident.area.__geo_interface__)
+    get_db(app).engine.dispose()
+    for lon, lat, _kind in REPORTS[:2]:
+        assert area.contains(Point(lon, lat))
+    assert not area.contains(Point(*REPORTS[2][:2]))
+
+
+def test_the_reports_page_has_no_axe_violations(axe_page, reports_server) -> None:  # type: ignore[no-untyped-def]
+    base, _url, _refs = reports_server
+    _log_in(axe_page, base, "/staff/demo/reports")
+    assert _points_shown(axe_page) >= 1
+    violations = run_axe(axe_page)
+    assert not violations, describe(violations)
