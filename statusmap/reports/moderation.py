@@ -75,7 +75,7 @@ def hide_report(
 ) -> Report:
     """Take a report off every public view (it stays for staff)."""
     return _set_status(
-        session, municipality, report, ReportStatus.HIDDEN, action="hide", actor=actor
+        session, municipality, report, ReportStatus.HIDDEN, action="report_hide", actor=actor
     )
 
 
@@ -83,7 +83,9 @@ def mark_spam(
     session: Session, municipality: Municipality, report: Report, *, actor: str | Actor
 ) -> Report:
     """Mark a report as spam: never public, never counted, its reporter never told anything."""
-    return _set_status(session, municipality, report, ReportStatus.SPAM, action="spam", actor=actor)
+    return _set_status(
+        session, municipality, report, ReportStatus.SPAM, action="report_spam", actor=actor
+    )
 
 
 def restore_report(
@@ -91,7 +93,7 @@ def restore_report(
 ) -> Report:
     """Make a hidden or spam report public again: linked if it has an incident, else new."""
     status = ReportStatus.LINKED if report.incident_id else ReportStatus.NEW
-    return _set_status(session, municipality, report, status, action="restore", actor=actor)
+    return _set_status(session, municipality, report, status, action="report_restore", actor=actor)
 
 
 def link_reports(
@@ -121,7 +123,7 @@ def link_reports(
         record(
             session,
             actor=actor,
-            action="link",
+            action="report_link",
             obj=report,
             municipality_id=municipality.id,
             incident_before=before,
@@ -143,7 +145,7 @@ def unlink_report(
     record(
         session,
         actor=actor,
-        action="unlink",
+        action="report_unlink",
         obj=report,
         municipality_id=municipality.id,
         incident_before=before,

@@ -24,6 +24,7 @@ from statusmap.models import ReportKind
 from statusmap.models import ReportStatus
 from statusmap.models.audit import Actor
 from statusmap.models.audit import record
+from statusmap.reports import moderation
 from statusmap.reports.hull import hull_around
 
 # The incident kind a draft starts as, by the kind most of its reports have.
@@ -70,42 +71,42 @@ def selected_reports(
     return found
 
 
-def _wants_notice(report: Report) -> bool:
-    """Tell this reporter when the linked incident is resolved: consented contact still kept."""
-    return bool(report.contact) and report.contact_consent and report.contact_purged_at is None
-
-
 def moderate(
-    session: Session, reports: Sequence[Report], action: Moderation, *, actor: str | Actor
+    session: Session,
+    municipality: Municipality,
+    reports: Sequence[Report],
+    action: Moderation,
+    *,
+    actor: str | Actor,
 ) -> None:
-    """Hide, mark as spam or restore each report (restored: linked again if it was), audited."""
+    """Hide, mark as spam or restore each report (moderation.py, audited)."""
+    step = {
+        Moderation.HIDE: moderation.hide_report,
+        Moderation.SPAM: moderation.mark_spam,
+        Moderation.RESTORE: moderation.restore_report,
+    }[action]
     for report in reports:
-        before = report.status
-        if action is Moderation.RESTORE:
-            report.status = ReportStatus.LINKED if report.incident_id else ReportStatus.NEW
-            report.notify_pending = report.incident_id is not None and _wants_notice(report)
-        else:
-            report.status = ReportStatus.HIDDEN if action is Moderation.HIDE else ReportStatus.SPAM
-            report.notify_pending = False
-        _audit(session, report, f"report_{action.value}", actor, previous=before.value)
+        step(session, municipality, report, actor=actor)
+    if action is not Moderation.RESTORE:
+        for report in reports:
+            report.notify_pending = False  # nobody is told about a report taken off
     session.flush()
 
 
 def link_reports(
-    session: Session, reports: Sequence[Report], incident: Incident, *, actor: str | Actor
+    session: Session,
+    municipality: Municipality,
+    reports: Sequence[Report],
+    incident: Incident,
+    *,
+    actor: str | Actor,
 ) -> None:
     """Tie the reports to an incident of their municipality; spam must be restored first."""
-    if any(report.municipality_id != incident.municipality_id for report in reports):
+    if incident.municipality_id != municipality.id:
         raise ReportActionError("unknown_incident", "The incident is not this municipality's.")
     if any(report.status is ReportStatus.SPAM for report in reports):
         raise ReportActionError("spam_selected", "Restore reports marked as spam before linking.")
-    for report in reports:
-        before = report.incident_id
-        report.incident_id = incident.id
-        report.status = ReportStatus.LINKED
-        report.notify_pending = _wants_notice(report)
-        _audit(session, report, "report_link", actor, incident=incident.id, previous=before)
-    session.flush()
+    moderation.link_reports(session, municipality, reports, incident.id, actor=actor)
 
 
 def draft_from_reports(
@@ -138,7 +139,7 @@ def draft_from_reports(
         municipality_id=municipality.id,
         reports=[report.id for report in reports],
     )
-    link_reports(session, reports, incident, actor=actor)
+    link_reports(session, municipality, reports, incident, actor=actor)
     return incident
 
 

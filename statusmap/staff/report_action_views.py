@@ -76,9 +76,15 @@ def report_actions(slug: str) -> Response:
             incident_id = request.form.get("incident_id", "")
             if not incident_id.isdigit():
                 raise ReportActionError("unknown_incident", "No incident chosen.")
-            link_reports(session, reports, incident_in(municipality, int(incident_id)), actor=actor)
+            link_reports(
+                session,
+                municipality,
+                reports,
+                incident_in(municipality, int(incident_id)),
+                actor=actor,
+            )
         elif action in {m.value for m in Moderation}:
-            moderate(session, reports, Moderation(action), actor=actor)
+            moderate(session, municipality, reports, Moderation(action), actor=actor)
         else:
             flash(_("Velg hva som skal gjøres med meldingene."), "error")
             return _back(slug)

@@ -62,8 +62,8 @@ def test_hidden_and_spam_reports_leave_the_public_layer_and_restore_brings_them_
     assert cells() == [] and second.status is ReportStatus.SPAM
     restore_report(session, town, second, actor="kari")
     assert [c.total for c in cells()] == [3] and second.status is ReportStatus.NEW
-    assert _actions(session, first) == ["hide", "restore"]
-    assert _actions(session, second) == ["spam", "restore"]
+    assert _actions(session, first) == ["report_hide", "report_restore"]
+    assert _actions(session, second) == ["report_spam", "report_restore"]
 
 
 def test_link_and_unlink_stay_inside_the_municipality(session) -> None:
@@ -89,7 +89,12 @@ def test_link_and_unlink_stay_inside_the_municipality(session) -> None:
     assert reports[0].status is ReportStatus.LINKED  # restored to what it was
     unlink_report(session, town, reports[0], actor="kari")
     assert reports[0].incident_id is None and reports[0].status is ReportStatus.NEW
-    assert _actions(session, reports[0]) == ["link", "hide", "restore", "unlink"]
+    assert _actions(session, reports[0]) == [
+        "report_link",
+        "report_hide",
+        "report_restore",
+        "report_unlink",
+    ]
     assert report_in(session, town, reports[1].id) is reports[1]
 
 

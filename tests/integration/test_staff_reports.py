@@ -173,8 +173,8 @@ def test_linking_ties_reports_to_the_incident(app: Flask, ids: dict[str, Any]) -
     for report_id in chosen:
         report = _stored(app, report_id)
         assert report.status is ReportStatus.LINKED and report.incident_id == ids["incident"]
-    # Only the reporter who left a contact with consent is to be told when it is resolved.
-    assert _stored(app, chosen[0]).notify_pending is True
+    # Nobody is told yet: the incident is not resolved (reports/follow_up.py tells them then).
+    assert _stored(app, chosen[0]).notify_pending is False
     assert _stored(app, chosen[1]).notify_pending is False
     rows = _audit(app, "report_link")
     assert {e.object_id for e in rows} == {str(i) for i in chosen}
