@@ -105,6 +105,13 @@ DEFAULTS: dict[str, Any] = {
         "text/calendar",
         "image/svg+xml",
     ],  # fmt: skip
+    # Crowd reports (Flask-Limiter): per client address (as ProxyFix sees it) over the form and
+    # the API together, and per municipality. memory:// counts per worker (N gunicorn workers
+    # allow N times as much); a redis://host:6379 URI shares the counts between workers and hosts.
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "REPORT_LIMIT_PER_CLIENT": "5/minute;30/day",
+    "REPORT_LIMIT_PER_AREA": "120/minute",
     # Base-map tiles through our own proxy (/tiles/...): statusmap/tiles/settings.py.
     **TILE_DEFAULTS,
     # Crowd reports: the public layer's generalisation, contact retention (reports/settings.py).

@@ -1,8 +1,16 @@
 """Unbound extension objects, bound by create_app. The database is per app (see db.py)."""
 
+from collections.abc import Callable
+from typing import Any
+from typing import TypeVar
+
 from flask import Response
+from flask import current_app
+from flask import request
 from flask_babel import Babel
 from flask_compress import Compress
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 
@@ -33,3 +41,29 @@ babel = Babel()
 compress = TextCompress()
 login_manager = LoginManager()
 csrf = CSRFProtect()
+# Keyed by request.remote_addr, which web.py's ProxyFix sets from X-Forwarded-For when
+# PROXY_COUNT proxies are trusted. Storage and headers come from RATELIMIT_* settings.
+limiter = Limiter(key_func=get_remote_address)
+
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+def _area() -> str:
+    return str((request.view_args or {}).get("slug", ""))
+
+
+def limited_reports(view: View) -> View:
+    """A report-taking view: POSTs limited per client (all report routes together) and per
+    municipality, as REPORT_LIMIT_PER_CLIENT and REPORT_LIMIT_PER_AREA say; over them, 429."""
+    per_area = limiter.shared_limit(
+        lambda: str(current_app.config["REPORT_LIMIT_PER_AREA"]),
+        scope="report-area",
+        key_func=_area,
+        methods=["POST"],
+    )
+    per_client = limiter.shared_limit(
+        lambda: str(current_app.config["REPORT_LIMIT_PER_CLIENT"]),
+        scope="report-client",
+        methods=["POST"],
+    )
+    return per_client(per_area(view))  # type: ignore[return-value]

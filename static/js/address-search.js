@@ -151,6 +151,9 @@
     this.input.value = option.textContent;
     this.lastQuery = this.input.value.trim();
     this.close();
+    if (this.form.getAttribute("data-fill-only") === "true") {
+      return; // a field of a bigger form (the report form): the choice only fills it in
+    }
     this.form.submit(); // straight to the answer for the chosen address
   };
 

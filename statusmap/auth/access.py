@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from statusmap import db
 from statusmap.extensions import csrf
+from statusmap.extensions import limiter
 from statusmap.extensions import login_manager
 from statusmap.models import Municipality
 from statusmap.models import Role
@@ -47,6 +48,7 @@ def init_app(app: Flask) -> None:
     login_manager.session_protection = "basic"
     login_manager.user_loader(_load_user)
     csrf.init_app(app)
+    limiter.init_app(app)
 
 
 def _load_user(cookie_id: str) -> StaffUser | None:

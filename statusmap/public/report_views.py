@@ -1,0 +1,123 @@
+"""The resident's report page /<slug>/meld-fra and its confirmation /<slug>/meld-fra/<ref>.
+
+Never prepared or shared: the form carries a per-visitor CSRF token (session cookie), and
+reports do not move the public change stamp. Every answer here is no-store.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import abort
+from flask import current_app
+from flask import make_response
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from statusmap import db
+from statusmap.extensions import limited_reports
+from statusmap.maps.report_form_map import build_report_map
+from statusmap.models import Incident
+from statusmap.models import Municipality
+from statusmap.models import Report
+from statusmap.models.base import utcnow
+from statusmap.municipalities import get_municipality
+from statusmap.public.blueprint import bp
+from statusmap.public.report_forms import REPORT_KIND_LABELS
+from statusmap.public.report_forms import ReportForm
+from statusmap.reports.intake import report_input
+from statusmap.reports.submission import REFERENCE_ALPHABET
+from statusmap.reports.submission import ReportRefused
+from statusmap.reports.submission import client_key
+from statusmap.reports.submission import shown_reference
+from statusmap.reports.submission import submit_report
+from statusmap.web_maps import base_map_for
+
+
+@bp.route("/<slug>/meld-fra", methods=["GET", "POST"])
+@limited_reports
+def report_page(slug: str) -> Response:
+    """The form; a POST stores the report and sends the reporter to its confirmation."""
+    municipality = get_municipality(db.session(), slug) or abort(404)
+    form = ReportForm()
+    status = 200
+    if form.validate_on_submit():
+        if form.website.data:  # the honeypot: looks taken, stores nothing
+            fake = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+            return _no_store(_done_page(municipality, shown_reference(fake), None, None), 200)
+        try:
+            reference = _take(municipality, form)
+        except ReportRefused as refused:
+            db.session().rollback()
+            form.refuse(refused)
+            status = 422
+        else:
+            return redirect(url_for(".report_done", slug=slug, reference=reference), 303)
+    elif request.method == "POST":
+        status = 400
+    page = render_template(
+        "public/report.html",
+        m=municipality,
+        form=form,
+        report_map=build_report_map(municipality.boundary, base_map_for(municipality)),
+        base=base_map_for(municipality),
+    )
+    return _no_store(page, status)
+
+
+def _take(municipality: Municipality, form: ReportForm) -> str:
+    session, now = db.session(), utcnow()
+    config = current_app.config
+    data = report_input(
+        session,
+        municipality,
+        form.typed(),
+        now=now,
+        client_key=client_key(config["SECRET_KEY"], request.remote_addr or ""),
+    )
+    done = submit_report(
+        session, municipality, data, now=now, tolerance_m=config["BOUNDARY_TOLERANCE_M"]
+    )
+    session.commit()
+    return done.report.reference
+
+
+@bp.get("/<slug>/meld-fra/<reference>")
+def report_done(slug: str, reference: str) -> Response:
+    """The confirmation: the reference, what was reported, and the incident that explains it.
+    Nothing personal: no text, contact or point (the reference is unguessable anyway)."""
+    municipality = get_municipality(db.session(), slug) or abort(404)
+    report = db.session().scalar(
+        select(Report).where(
+            Report.municipality_id == municipality.id,
+            Report.reference == reference.replace("-", "").upper(),
+        )
+    )
+    if report is None:
+        abort(404)
+    incident = db.session().get(Incident, report.incident_id) if report.incident_id else None
+    page = _done_page(municipality, shown_reference(report.reference), report, incident)
+    return _no_store(page, 200)
+
+
+def _done_page(
+    municipality: Municipality, reference: str, report: Report | None, incident: Incident | None
+) -> str:
+    return render_template(
+        "public/report_done.html",
+        m=municipality,
+        reference=reference,
+        kind_label=REPORT_KIND_LABELS[report.kind] if report else None,
+        received_at=report.created_at if report else utcnow(),
+        incident=incident,
+    )
+
+
+def _no_store(page: str, status: int) -> Response:
+    response = make_response(page, status)
+    response.headers["Cache-Control"] = "no-store"
+    return response

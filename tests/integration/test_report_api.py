@@ -1,0 +1,184 @@
+"""POST /api/v1/<slug>/reports: stored with a reference, refused with code/field/message,
+answered with the incident that explains it, limited per client and per area (429)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+from flask import Flask
+from openapi_schema_validator import OAS31Validator
+from shapely.geometry import shape
+from sqlalchemy import func
+from sqlalchemy import select
+
+from statusmap.db import get_db
+from statusmap.models import Report
+from statusmap.models import ReportStatus
+from statusmap.models.base import utcnow
+from tests.conftest import rolled_back_app
+
+URL = "/api/v1/demo/reports"
+FAR_FROM_INCIDENTS = {"lat": 60.345, "lon": 10.52}  # inside the demo municipality, no incident
+
+
+@pytest.fixture
+def roomy(database_url: str) -> Iterator[Flask]:
+    """An app whose limits do not get in the way of a test that sends several reports."""
+    with rolled_back_app(
+        database_url, REPORT_LIMIT_PER_CLIENT="1000/minute", REPORT_LIMIT_PER_AREA="1000/minute"
+    ) as app:
+        yield app
+
+
+def _rows(app: Flask) -> list[Report]:
+    with app.app_context():
+        session = get_db(app).session()
+        rows = list(session.scalars(select(Report).order_by(Report.id)))
+        session.expunge_all()
+        return rows
+
+
+def _boil_water_point(client) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    features = client.get("/api/v1/demo/incidents.geojson").get_json()["features"]
+    boil = next(f for f in features if f["properties"]["kind"] == "boil_water")
+    inside = shape(boil["geometry"]).representative_point()
+    return {"lat": inside.y, "lon": inside.x, "incident": boil["id"]}
+
+
+def test_a_report_is_stored_and_gets_a_reference(roomy: Flask) -> None:
+    client = roomy.test_client()
+    since = (utcnow() - timedelta(hours=1)).isoformat()
+    body = {"kind": "low_pressure", **FAR_FROM_INCIDENTS, "observed_since": since, "text": "Svakt"}
+    response = client.post(URL, json=body)
+    assert response.status_code == 201, response.get_data(as_text=True)
+    answer = response.get_json()
+    assert answer["incident"] is None and answer["repeated"] is False
+    (row,) = _rows(roomy)
+    assert answer["reference"] == f"{row.reference[:4]}-{row.reference[4:]}"
+    assert (row.location.y, row.location.x) == (60.345, 10.52)
+    assert row.text == "Svakt" and row.source == "api" and len(row.client_key) == 32
+    assert abs((row.observed_since - utcnow()).total_seconds() + 3600) < 60
+
+
+def test_no_water_inside_a_published_incident_is_answered_with_it(roomy: Flask) -> None:
+    client = roomy.test_client()
+    point = _boil_water_point(client)
+    response = client.post(URL, json={"kind": "no_water", "lat": point["lat"], "lon": point["lon"]})
+    assert response.status_code == 201
+    incident = response.get_json()["incident"]
+    assert str(incident["id"]) == str(point["incident"])
+    assert incident["url"].endswith(f"/demo/hendelse/{point['incident']}") and incident["title"]
+    (row,) = _rows(roomy)
+    assert row.status is ReportStatus.LINKED
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "code", "field"),
+    [
+        ([1, 2], 400, "body_invalid", "body"),
+        ({"kind": "flood", **FAR_FROM_INCIDENTS}, 400, "kind_invalid", "kind"),
+        ({"kind": "sewer", "lat": "north", "lon": 10.5}, 400, "location_invalid", "location"),
+        ({"kind": "sewer"}, 422, "location_missing", "address"),
+        ({"kind": "sewer", "lat": 59.91, "lon": 10.75}, 422, "outside", "location"),
+        ({"kind": "sewer", "address": "Finnesikkeveien 999"}, 422, "address_unknown", "address"),
+        (
+            {"kind": "sewer", **FAR_FROM_INCIDENTS, "observed_since": "i går"},
+            422,
+            "since_invalid",
+            "observed_since",
+        ),
+        (
+            {"kind": "sewer", **FAR_FROM_INCIDENTS, "contact": "kari@example.no"},
+            422,
+            "consent_missing",
+            "consent",
+        ),
+        ({"kind": "sewer", **FAR_FROM_INCIDENTS, "text": "x" * 501}, 422, "text_too_long", "text"),
+    ],
+)
+def test_an_unusable_report_is_refused_with_code_and_field(
+    roomy: Flask, body: object, status: int, code: str, field: str
+) -> None:
+    response = roomy.test_client().post(URL, json=body)
+    assert response.status_code == status
+    answer = response.get_json()
+    assert (answer["code"], answer["field"]) == (code, field) and answer["message"]
+    assert _rows(roomy) == []
+
+
+def test_a_burst_over_the_client_limit_gets_429_and_changes_nothing(database_url: str) -> None:
+    with rolled_back_app(database_url, REPORT_LIMIT_PER_CLIENT="3/minute") as app:
+        client = app.test_client()
+        kinds = ["no_water", "low_pressure", "sewer", "leak_seen", "water_ok"]
+        answers = [client.post(URL, json={"kind": k, **FAR_FROM_INCIDENTS}) for k in kinds]
+        assert [a.status_code for a in answers] == [201, 201, 201, 429, 429]
+        assert int(answers[3].headers["Retry-After"]) > 0
+        assert answers[3].get_json()["error"] == "Too Many Requests"
+        assert len(_rows(app)) == 3
+        other = client.post(
+            URL,
+            json={"kind": "sewer", **FAR_FROM_INCIDENTS},
+            environ_base={"REMOTE_ADDR": "10.9.9.9"},
+        )
+        assert other.status_code == 201, "another client has its own limit"
+
+
+def test_the_area_limit_holds_across_clients(database_url: str) -> None:
+    with rolled_back_app(database_url, REPORT_LIMIT_PER_AREA="2/minute") as app:
+        client = app.test_client()
+        codes = [
+            client.post(
+                URL,
+                json={"kind": "sewer", **FAR_FROM_INCIDENTS},
+                environ_base={"REMOTE_ADDR": f"10.0.0.{n}"},
+            ).status_code
+            for n in range(4)
+        ]
+        assert codes == [201, 201, 429, 429]
+        with app.app_context():
+            assert get_db(app).session().scalar(select(func.count()).select_from(Report)) == 2
+
+
+def test_cookies_and_origin_do_not_matter_to_the_api(roomy: Flask) -> None:
+    client = roomy.test_client()
+    client.set_cookie("statusmap_session", "forged")
+    response = client.post(
+        URL,
+        json={"kind": "water_ok", **FAR_FROM_INCIDENTS},
+        headers={"Origin": "https://x.example"},
+    )
+    assert response.status_code == 201
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert "Set-Cookie" not in response.headers
+
+
+def _documented(document: dict, status: int) -> dict:  # type: ignore[type-arg]
+    answer = document["paths"]["/{slug}/reports"]["post"]["responses"][str(status)]
+    while "$ref" in answer:
+        answer = document["components"]["responses"][answer["$ref"].rsplit("/", 1)[1]]
+    return {**answer["content"]["application/json"]["schema"], "components": document["components"]}
+
+
+def test_every_answer_matches_the_openapi_document(database_url: str) -> None:
+    with rolled_back_app(database_url, REPORT_LIMIT_PER_CLIENT="4/minute") as app:
+        client = app.test_client()
+        document = client.get("/api/v1/openapi.json").get_json()
+        label = client.get("/api/v1/demo/addresses?q=Møllegata").get_json()["addresses"][0]["label"]
+        bodies = [
+            {"kind": "discoloured_water", "address": label},  # 201, by address
+            {"kind": "sewer", "address": "Storgata"},  # 422: several addresses
+            {"kind": 7},  # 400
+            {"kind": "sewer", **FAR_FROM_INCIDENTS},  # 201
+            {"kind": "sewer", **FAR_FROM_INCIDENTS},  # 429
+        ]
+        statuses = []
+        for body in bodies:
+            response = client.post(URL, json=body)
+            OAS31Validator(_documented(document, response.status_code)).validate(
+                response.get_json()
+            )
+            statuses.append(response.status_code)
+        assert statuses == [201, 422, 400, 201, 429]
+        assert _rows(app)[0].address_id is not None
