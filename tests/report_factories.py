@@ -26,6 +26,7 @@ def make_report(
     status: ReportStatus = ReportStatus.NEW,
     contact: str | None = None,
     incident_id: int | None = None,
+    client_key: str | None = None,
 ) -> Report:
     """Store one report made at `at` (not flushed)."""
     report = Report(
@@ -37,7 +38,7 @@ def make_report(
         observed_since=at,
         contact=contact,
         contact_consent=contact is not None,
-        client_key=secrets.token_hex(8),
+        client_key=client_key if client_key is not None else secrets.token_hex(8),
         incident_id=incident_id,
         created_at=at,
         updated_at=at,

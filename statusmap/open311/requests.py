@@ -142,12 +142,12 @@ def shown_points(
     session: Session, municipality: Municipality, now: datetime
 ) -> dict[int, tuple[float, float]]:
     """(lon, lat) by report id of every public report in a full cell (reports since the window)."""
-    query = select(Report.id, Report.location).where(
+    query = select(Report.id, Report.location, Report.client_key).where(
         Report.municipality_id == municipality.id,
         Report.status.in_(PUBLIC_REPORT_STATUSES),
         Report.created_at >= now - CELL_WINDOW,
     )
-    rows = [(row.id, row.location) for row in session.execute(query)]
+    rows = [(row.id, row.location, row.client_key) for row in session.execute(query)]
     return generalised_points(rows, municipality.utm_epsg)
 
 

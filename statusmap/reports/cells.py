@@ -78,16 +78,19 @@ def cell_square(cell: Cell, cell_m: int, utm_epsg: int) -> Polygon:
 
 
 def count_cells(
-    points: list[tuple[ReportKind, float, float]], utm_epsg: int, cell_m: int
-) -> dict[Cell, Counter[ReportKind]]:
-    """Reports (kind, lon, lat) counted by kind in the cells of the UTM grid."""
-    counts: dict[Cell, Counter[ReportKind]] = {}
+    points: list[tuple[ReportKind, float, float, str]], utm_epsg: int, cell_m: int
+) -> dict[Cell, tuple[Counter[ReportKind], set[str]]]:
+    """Reports (kind, lon, lat, reporter) counted by kind in the cells of the UTM grid, with
+    the distinct reporters of each cell."""
+    counts: dict[Cell, tuple[Counter[ReportKind], set[str]]] = {}
     if not points:
         return counts
     to_utm = Transformer.from_crs(WGS84, utm_epsg, always_xy=True)
     eastings, northings = to_utm.transform([p[1] for p in points], [p[2] for p in points])
-    for (kind, _, _), east, north in zip(points, eastings, northings, strict=True):
-        counts.setdefault(grid_cell(east, north, cell_m), Counter())[kind] += 1
+    for (kind, _, _, reporter), east, north in zip(points, eastings, northings, strict=True):
+        kinds, reporters = counts.setdefault(grid_cell(east, north, cell_m), (Counter(), set()))
+        kinds[kind] += 1
+        reporters.add(reporter)
     return counts
 
 
@@ -105,8 +108,10 @@ def public_cells(
             polygon=cell_square(cell, rules.cell_m, municipality.utm_epsg),
             counts={kind: counts[kind] for kind in ReportKind if counts[kind]},
         )
-        for cell, counts in sorted(counted.items())
-        if counts.total() >= rules.min_reports
+        for cell, (counts, reporters) in sorted(counted.items())
+        # Reports of at least min_reports different senders: one household's three reports
+        # would otherwise publish a square around that home.
+        if len(reporters) >= rules.min_reports
     ]
     named = [replace(c, streets=_street_names(session, municipality.id, c.polygon)) for c in cells]
     return ReportLayer(start=start, end=now, cell_m=rules.cell_m, cells=named)

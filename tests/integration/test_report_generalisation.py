@@ -186,3 +186,15 @@ def test_the_page_fetches_the_layer_and_carries_no_report_itself(client, session
     assert section.attrs["data-report-layer"] == "/api/v1/kristiansand/reports.geojson"
     assert json.loads(section.attrs["data-report-kinds"])["no_water"] == "ingen vann"
     assert "/static/js/report-layer.js" in html
+
+
+def test_one_sender_alone_never_makes_a_cell(client, session) -> None:
+    """Three reports from one household (three kinds, one client) would put a square around
+    that home: a cell needs three different senders."""
+    town = make_municipality(session)
+    at = utcnow() - timedelta(hours=1)
+    for i, kind in enumerate((ReportKind.NO_WATER, ReportKind.LOW_PRESSURE, ReportKind.SEWER)):
+        lon, lat = _utm_point(4470 * CELL + 10 + 20 * i, 64460 * CELL + 50)
+        make_report(session, town, lon, lat, at=at, kind=kind, client_key="one-household")
+    session.commit()
+    assert _layer(client)["features"] == []

@@ -71,14 +71,15 @@ def reports_in_area(
 
 def public_report_points(
     session: Session, municipality_id: int, *, since: datetime, until: datetime
-) -> list[tuple[ReportKind, float, float]]:
-    """(kind, lon, lat) of the municipality's public reports (new, linked) made in a window.
+) -> list[tuple[ReportKind, float, float, str]]:
+    """(kind, lon, lat, reporter) of the municipality's public reports (new, linked) made in a
+    window; the reporter is the client's keyed hash, or the report itself when it has none.
 
     No spatial predicate: the generalisation (reports/cells.py) reads every point of the window
     and places it on the grid in Python, so both backends give the very same cells.
     """
     query = (
-        select(Report.kind, Report.location)
+        select(Report.kind, Report.location, Report.client_key, Report.id)
         .where(
             Report.municipality_id == municipality_id,
             Report.status.in_(PUBLIC_REPORT_STATUSES),
@@ -88,7 +89,7 @@ def public_report_points(
         .order_by(Report.id)
     )
     found = []
-    for kind, point in session.execute(query):
+    for kind, point, client, report_id in session.execute(query):
         assert isinstance(point, Point)
-        found.append((kind, point.x, point.y))
+        found.append((kind, point.x, point.y, client or f"report-{report_id}"))
     return found
