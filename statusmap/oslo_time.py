@@ -27,7 +27,11 @@ def parse_oslo_time(value: str) -> datetime:
 def as_oslo(naive: datetime) -> datetime:
     """A wall-clock time in Norway as an aware time; refused in a skipped or doubled hour."""
     earlier, later = naive.replace(tzinfo=OSLO, fold=0), naive.replace(tzinfo=OSLO, fold=1)
-    if earlier.astimezone(UTC).astimezone(OSLO).replace(tzinfo=None) != naive:
+    try:
+        round_trip = earlier.astimezone(UTC).astimezone(OSLO).replace(tzinfo=None)
+    except OverflowError as exc:  # 0001-01-01 or 9999-12-31: no UTC time to match it
+        raise OsloTimeError(f"{naive.isoformat(timespec='minutes')} is out of range.") from exc
+    if round_trip != naive:
         raise OsloTimeError(
             f"{naive.isoformat(timespec='minutes')} does not exist in Norwegian time: the clocks"
             " skip that hour when summer time begins. Give a time outside it."

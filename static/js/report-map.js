@@ -14,6 +14,12 @@
   var marker = null;
   box.hidden = false;
   map.invalidateSize();
+  // The map was framed while hidden (no size, so at world zoom): frame the municipality again.
+  var framed = L.latLngBounds([]);
+  map.eachLayer(function (layer) {
+    if (layer.getBounds && layer.getBounds().isValid()) { framed.extend(layer.getBounds()); }
+  });
+  if (framed.isValid()) { map.fitBounds(framed); }
 
   function choose(latlng, message) {
     lat.value = latlng.lat.toFixed(6);

@@ -8,6 +8,7 @@ refusal is a ReportRefused with a code and the field it is about, as submit_repo
 from __future__ import annotations
 
 import math
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from datetime import time
@@ -76,8 +77,11 @@ def report_input(
 
 
 def _check_plain(value: object, field: str) -> None:
-    """Text a database can keep: a string without control characters (line breaks allowed)."""
-    if not isinstance(value, str) or any(ord(c) < 32 and c not in "\n\r\t" for c in value):
+    """Text a database can keep: a string without control characters (line breaks allowed)
+    nor halves of a surrogate pair (which no encoding can store)."""
+    if not isinstance(value, str) or any(
+        c not in "\n\r\t" and unicodedata.category(c) in ("Cc", "Cs") for c in value
+    ):
         raise ReportRefused(f"{field}_invalid", field, f"The {field} must be plain text.")
 
 
