@@ -17,6 +17,8 @@ from statusmap.auth.access import membership_in
 from statusmap.auth.accounts import actor_of
 from statusmap.gis.validation import GeometryError
 from statusmap.incidents.operations import IncidentError
+from statusmap.models import Incident
+from statusmap.models import Municipality
 from statusmap.models import Role
 from statusmap.reports.staff_actions import Moderation
 from statusmap.reports.staff_actions import ReportActionError
@@ -56,6 +58,14 @@ def _back(slug: str) -> Response:
     )
 
 
+def _chosen_incident(municipality: Municipality) -> Incident:
+    """The incident the form names to link the reports to (this municipality's only)."""
+    incident_id = request.form.get("incident_id", "")
+    if not incident_id.isdigit():
+        raise ReportActionError("unknown_incident", "No incident chosen.")
+    return incident_in(municipality, int(incident_id))
+
+
 @bp.post("/<slug>/reports/actions")
 def report_actions(slug: str) -> Response:
     """Do the chosen action (the pressed button's `action`) to the selected reports."""
@@ -73,15 +83,8 @@ def report_actions(slug: str) -> Response:
             )
             return redirect(url_for("staff.incident", slug=slug, incident_id=incident.id))
         if action == "link":
-            incident_id = request.form.get("incident_id", "")
-            if not incident_id.isdigit():
-                raise ReportActionError("unknown_incident", "No incident chosen.")
             link_reports(
-                session,
-                municipality,
-                reports,
-                incident_in(municipality, int(incident_id)),
-                actor=actor,
+                session, municipality, reports, _chosen_incident(municipality), actor=actor
             )
         elif action in {m.value for m in Moderation}:
             moderate(session, municipality, reports, Moderation(action), actor=actor)
