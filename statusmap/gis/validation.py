@@ -8,6 +8,7 @@ re-exported here, where the rest of statusmap imports them from.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import shapely
 from shapely.geometry import MultiPolygon
@@ -134,13 +135,21 @@ def check_near(
 ) -> None:
     """Reject a geometry further than tolerance_m outside the municipality's boundary."""
     local = to_utm(geometry, utm_epsg)
-    allowed = to_utm(boundary, utm_epsg).buffer(tolerance_m)
-    if not allowed.covers(local):
+    if not _reach(boundary.wkb, utm_epsg, tolerance_m).covers(local):
         lon, lat = _outside_point(geometry, within=boundary)
         raise GeometryError(
             f"The location {_where(lon, lat)} is more than {tolerance_m:.0f} m outside "
             "the municipality."
         )
+
+
+@lru_cache(maxsize=32)
+def _reach(boundary_wkb: bytes, utm_epsg: int, tolerance_m: float) -> BaseGeometry:
+    """The boundary widened by the tolerance in UTM, made once per boundary (a buffer of a real
+    municipality's outline takes milliseconds; every report and every drawn area asks for it)."""
+    reach = to_utm(shapely.from_wkb(boundary_wkb), utm_epsg).buffer(tolerance_m)
+    shapely.prepare(reach)
+    return reach
 
 
 def check_point(lon: float, lat: float) -> Point:
