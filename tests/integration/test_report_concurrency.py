@@ -5,44 +5,26 @@ PostGIS each on a database of its own."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from statusmap.engine import make_engine
-from statusmap.migrations import upgrade
 from statusmap.models import Report
-from tests.conftest import new_postgis_database
 from tests.factories import make_municipality
 from tests.integration.report_clients import report_body
 from tests.integration.report_clients import send_reports
 from tests.integration.test_gunicorn import _environment
 from tests.integration.test_gunicorn import _serving
+from tests.integration.test_scheduler_concurrency import database  # noqa: F401  (a fixture)
 
 REPORTS = 1000
 HERE = (8.07, 58.14)  # inside the Kristiansand test box
 
 
-@pytest.fixture(params=["sqlite", "postgis"])
-def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A new, migrated database with one municipality, of each backend."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'reports.sqlite3'}"
-        _prepare(url)
-        yield url
-        return
-    with new_postgis_database(request.getfixturevalue("postgis_server")) as url:
-        _prepare(url)
-        yield url
-
-
-def _prepare(url: str) -> None:
+def _with_a_municipality(url: str) -> None:
     engine = make_engine(url)
-    with engine.begin() as conn:
-        upgrade(conn)
     with Session(engine) as session:
         make_municipality(session)
         session.commit()
@@ -57,7 +39,11 @@ def _stored(url: str) -> list[tuple[str, str, int]]:
     return rows
 
 
-def test_a_thousand_concurrent_reports_are_each_stored_once(database: str, tmp_path: Path) -> None:
+def test_a_thousand_concurrent_reports_are_each_stored_once(
+    database: str,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    _with_a_municipality(database)
     env = _environment(
         database,
         STATUSMAP_SECRET_KEY="the same on every host",
