@@ -1,0 +1,1 @@
+"""Channels that deliver one message each; all behind `channels.base.Channel`."""
