@@ -67,12 +67,18 @@ def stamp_by_slug(session: Session, slug: str) -> tuple[int, ChangeStamp] | None
     return row[0], ChangeStamp(serial or 0, changed_at or NEVER)
 
 
+BUMPED = "public_changes_bumped"
+
+
 def bump(session: Session, municipality_ids: Iterable[int]) -> None:
     """Move the stamps of these municipalities on, in the session's transaction."""
     connection = session.connection()
+    # The web layer reads this to know the request changed public data (prepared.py).
+    ids = sorted(set(municipality_ids))  # one lock order: no deadlocks
+    session.info.setdefault(BUMPED, set()).update(ids)
     insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
     now = utcnow()
-    for municipality_id in sorted(set(municipality_ids)):  # one lock order: no deadlocks
+    for municipality_id in ids:
         statement = insert(PublicChange).values(
             municipality_id=municipality_id, serial=1, changed_at=now
         )

@@ -31,6 +31,7 @@ from flask import make_response
 from flask import request
 
 from statusmap import db
+from statusmap.changes import BUMPED
 from statusmap.changes import ChangeStamp
 from statusmap.changes import stamp_by_slug
 from statusmap.i18n import current_language
@@ -109,7 +110,9 @@ def init_app(app: Flask) -> None:
 
 
 def _forget_after_writes(response: Response) -> Response:
-    if request.method not in ("GET", "HEAD", "OPTIONS"):
+    # Only a request that moved a stamp: a resident's report changes no public answer, and a
+    # burst of them should not make every next request read the stamp again.
+    if request.method not in ("GET", "HEAD", "OPTIONS") and db.session().info.get(BUMPED):
         forget_stamps()
     return response
 

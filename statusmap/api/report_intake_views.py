@@ -13,7 +13,7 @@ from flask import request
 
 from statusmap import db
 from statusmap.api.blueprint import bp
-from statusmap.api.blueprint import municipality_or_404
+from statusmap.api.report_places import report_place_or_404
 from statusmap.extensions import csrf
 from statusmap.extensions import limited_reports
 from statusmap.i18n import current_language
@@ -38,7 +38,7 @@ MALFORMED = {"body_invalid", "kind_invalid", "location_invalid", "text_invalid"}
 @limited_reports
 def submit_report_json(slug: str) -> tuple[dict[str, Any], int]:
     """Take one report; 201 with its reference (and the incident that explains it, if any)."""
-    municipality = municipality_or_404(slug)
+    place = report_place_or_404(slug)
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         return _refused(ReportRefused("body_invalid", "body", "The body must be a JSON object."))
@@ -46,7 +46,7 @@ def submit_report_json(slug: str) -> tuple[dict[str, Any], int]:
     try:
         data = report_input(
             session,
-            municipality,
+            place,
             _typed(body),
             now=now,
             client_key=client_key(current_app.config["SECRET_KEY"], request.remote_addr or ""),
@@ -54,7 +54,7 @@ def submit_report_json(slug: str) -> tuple[dict[str, Any], int]:
         )
         done = submit_report(
             session,
-            municipality,
+            place,
             data,
             now=now,
             tolerance_m=current_app.config["BOUNDARY_TOLERANCE_M"],

@@ -23,6 +23,7 @@ from statusmap.models import ReportKind
 from statusmap.oslo_time import OSLO
 from statusmap.oslo_time import OsloTimeError
 from statusmap.oslo_time import parse_oslo_time
+from statusmap.reports.places import ReportPlace
 from statusmap.reports.submission import ReportInput
 from statusmap.reports.submission import ReportRefused
 
@@ -50,7 +51,7 @@ class TypedReport:
 
 def report_input(
     session: Session,
-    municipality: Municipality,
+    municipality: Municipality | ReportPlace,
     typed: TypedReport,
     *,
     now: datetime,
@@ -96,7 +97,7 @@ def parse_kind(value: object) -> ReportKind:
 
 
 def locate(
-    session: Session, municipality: Municipality, typed: TypedReport
+    session: Session, municipality: Municipality | ReportPlace, typed: TypedReport
 ) -> tuple[float, float, int | None]:
     """(lon, lat, address id): the point given, else the one address the text names."""
     if typed.lat not in (None, "") or typed.lon not in (None, ""):

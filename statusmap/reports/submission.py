@@ -10,17 +10,17 @@ import hashlib
 import hmac
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from datetime import timedelta
 
 from shapely.geometry import Point
-from sqlalchemy import exists
-from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from statusmap.engine import begin_writing
 from statusmap.gis.queries.incidents import incidents_covering_point
-from statusmap.gis.queries.reports import around
 from statusmap.gis.queries.reports import repeats_of
 from statusmap.gis.validation import GeometryError
 from statusmap.gis.validation import check_near
@@ -33,6 +33,7 @@ from statusmap.models import ReportStatus
 from statusmap.models.report import CONTACT_MAX
 from statusmap.models.report import REFERENCE_LENGTH
 from statusmap.models.report import TEXT_MAX
+from statusmap.reports.places import ReportPlace
 
 # A repeat: the same kind from the same client within this distance and time of the first.
 REPEAT_METRES = 150
@@ -50,6 +51,7 @@ EXPLAINED_BY_INCIDENTS = (
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^\+?[0-9 ()-]{8,20}$")
+REFERENCE_ATTEMPTS = 5
 
 
 class ReportRefused(ValueError):
@@ -93,41 +95,66 @@ def client_key(secret: str, client_address: str) -> str:
 
 def submit_report(
     session: Session,
-    municipality: Municipality,
+    municipality: Municipality | ReportPlace,
     data: ReportInput,
     *,
     now: datetime,
     tolerance_m: float,
 ) -> Submitted:
-    """Check and store a report, or count it as a repeat of the client's own; the caller commits."""
+    """Check and store a report, or count it as a repeat of the client's own; the caller commits.
+
+    A report is its own transaction: should its random reference clash with a stored one (one
+    chance in 10^11 per report), the transaction is rolled back and the report stored with a new
+    one, so the caller must have written nothing before. Given a ReportPlace (kept in memory per
+    change of the municipality's data), the incidents that explain it are not asked for again.
+    """
     point = _checked_point(municipality, data, tolerance_m)
     text, contact = _checked_texts(data)
     _check_since(data.observed_since, now)
     if data.client_key:
-        near = around(point, REPEAT_METRES, municipality.utm_epsg)
         earlier = repeats_of(
             session,
             municipality.id,
             kind=data.kind,
             client_key=data.client_key,
-            near=near,
+            point=point,
+            metres=REPEAT_METRES,
+            utm_epsg=municipality.utm_epsg,
             since=now - REPEAT_WINDOW,
         )
         if earlier:
-            first = earlier[0]
+            first = session.get_one(Report, earlier[0])
             first.repeats += 1
             session.flush()
             return Submitted(first, True, _incident_of(session, first))
     incident = _explaining_incident(session, municipality, data.kind, point, now)
-    report = _new_report(session, municipality, data, point, text, contact, incident, now)
-    session.add(report)
-    session.flush()
+    report = _stored(
+        session, lambda: _new_report(municipality, data, point, text, contact, incident, now)
+    )
     return Submitted(report, False, incident)
 
 
+def _stored(session: Session, make: Callable[[], Report]) -> Report:
+    """Add and flush a new report; on a clash of references, roll back and try a new one.
+
+    The unique constraint is the check (no query per report to ask whether a reference exists).
+    """
+    for _attempt in range(REFERENCE_ATTEMPTS):
+        report = make()
+        session.add(report)
+        try:
+            session.flush()
+            return report
+        except IntegrityError as exc:
+            if "reference" not in str(exc.orig):
+                raise
+            session.rollback()
+            begin_writing(session)  # SQLite: as a writer again, as the request began
+    raise RuntimeError(f"No free report reference in {REFERENCE_ATTEMPTS} attempts.")
+
+
 def _new_report(
-    session: Session,
-    municipality: Municipality,
+    municipality: Municipality | ReportPlace,
     data: ReportInput,
     point: Point,
     text: str,
@@ -136,7 +163,7 @@ def _new_report(
     now: datetime,
 ) -> Report:
     return Report(
-        reference=_new_reference(session),
+        reference=new_reference(),
         municipality_id=municipality.id,
         kind=data.kind,
         status=ReportStatus.LINKED if incident else ReportStatus.NEW,
@@ -154,7 +181,9 @@ def _new_report(
     )
 
 
-def _checked_point(municipality: Municipality, data: ReportInput, tolerance_m: float) -> Point:
+def _checked_point(
+    municipality: Municipality | ReportPlace, data: ReportInput, tolerance_m: float
+) -> Point:
     try:
         point = check_point(data.lon, data.lat)
         check_near(
@@ -197,10 +226,17 @@ def _check_since(since: datetime, now: datetime) -> None:
 
 
 def _explaining_incident(
-    session: Session, municipality: Municipality, kind: ReportKind, point: Point, now: datetime
+    session: Session,
+    municipality: Municipality | ReportPlace,
+    kind: ReportKind,
+    point: Point,
+    now: datetime,
 ) -> Incident | None:
     if kind not in EXPLAINED_BY_INCIDENTS:
         return None
+    if isinstance(municipality, ReportPlace):
+        found = municipality.explaining_incident_id(point, now)
+        return session.get(Incident, found) if found is not None else None
     covering = incidents_covering_point(session, municipality.id, point, now=now)
     return covering[0] if covering else None
 
@@ -209,11 +245,9 @@ def _incident_of(session: Session, report: Report) -> Incident | None:
     return session.get(Incident, report.incident_id) if report.incident_id else None
 
 
-def _new_reference(session: Session) -> str:
-    while True:
-        reference = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
-        if not session.scalar(select(exists().where(Report.reference == reference))):
-            return reference
+def new_reference() -> str:
+    """A random reference (8 of 31 signs: about 8.5 * 10^11 of them)."""
+    return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
 
 
 def shown_reference(reference: str) -> str:

@@ -9,15 +9,19 @@ from datetime import timedelta
 import pytest
 from flask import Flask
 from openapi_schema_validator import OAS31Validator
+from shapely.geometry import Point
 from shapely.geometry import shape
 from sqlalchemy import func
 from sqlalchemy import select
 
 from statusmap.db import get_db
+from statusmap.models import Municipality
 from statusmap.models import Report
 from statusmap.models import ReportStatus
 from statusmap.models.base import utcnow
+from statusmap.reports import submission
 from tests.conftest import rolled_back_app
+from tests.factories import make_incident
 
 URL = "/api/v1/demo/reports"
 FAR_FROM_INCIDENTS = {"lat": 60.345, "lon": 10.52}  # inside the demo municipality, no incident
@@ -182,3 +186,49 @@ def test_every_answer_matches_the_openapi_document(database_url: str) -> None:
             statuses.append(response.status_code)
         assert statuses == [201, 422, 400, 201, 429]
         assert _rows(app)[0].address_id is not None
+
+
+def test_a_clash_of_references_is_stored_under_a_new_one(
+    roomy: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The unique constraint, not a query per report, keeps references unique: a clash rolls
+    back and the report is stored under the next reference, with nothing lost or doubled."""
+    client = roomy.test_client()
+    first = client.post(URL, json={"kind": "leak_seen", **FAR_FROM_INCIDENTS})
+    assert first.status_code == 201
+    taken = first.get_json()["reference"].replace("-", "")
+    offered = iter([taken, taken, "NEWREF22"])
+    monkeypatch.setattr(submission, "new_reference", lambda: next(offered))
+    second = client.post(
+        URL,
+        json={"kind": "sewer", **FAR_FROM_INCIDENTS, "text": "Lukt"},
+        environ_base={"REMOTE_ADDR": "10.9.9.9"},
+    )
+    assert second.status_code == 201, second.get_data(as_text=True)
+    assert second.get_json()["reference"] == "NEWR-EF22"
+    rows = _rows(roomy)
+    assert [(r.reference, r.kind.value, r.text) for r in rows] == [
+        (taken, "leak_seen", ""),
+        ("NEWREF22", "sewer", "Lukt"),
+    ]
+
+
+def test_an_incident_published_after_reports_began_explains_the_next_one(roomy: Flask) -> None:
+    """The intake keeps the municipality's incidents in memory per change stamp: publishing one
+    moves the stamp, and the very next report inside it is answered with it."""
+    client = roomy.test_client()
+    here = {"lat": 60.345, "lon": 10.52}
+    before = client.post(URL, json={"kind": "no_water", **here})
+    assert before.status_code == 201 and before.get_json()["incident"] is None
+    with roomy.app_context():
+        session = get_db(roomy).session()
+        demo = session.scalars(select(Municipality).where(Municipality.slug == "demo")).one()
+        area = Point(here["lon"], here["lat"]).buffer(0.01)
+        incident = make_incident(session, demo, area, title="Brudd i Storgata")
+        session.commit()
+        incident_id = incident.id
+    after = client.post(
+        URL, json={"kind": "no_water", **here}, environ_base={"REMOTE_ADDR": "10.8.8.8"}
+    )
+    assert after.status_code == 201
+    assert after.get_json()["incident"]["id"] == incident_id
