@@ -16,6 +16,7 @@ from statusmap.maps.base import TileLayer
 from statusmap.maps.editor_map import EditorAssets
 from statusmap.maps.editor_map import EditorMap
 from statusmap.maps.editor_map import ReferenceZone
+from statusmap.maps.editor_map import ReportLayerAssets
 from statusmap.maps.editor_map import build_editor_map
 from statusmap.maps.parts import MapAssets
 from statusmap.models import Incident
@@ -90,7 +91,18 @@ def editor_map_for(
     assets = EditorAssets(
         vendor_url("leaflet-geoman/leaflet-geoman.js"),
         vendor_url("leaflet-geoman/leaflet-geoman.css"),
+        report_layer_assets(),
     )
     return build_editor_map(
         municipality.boundary, references, area, base_map_for(municipality), assets
+    )
+
+
+def report_layer_assets() -> ReportLayerAssets:
+    """The vendored clustering and heat plugins of the staff reports layer."""
+    return ReportLayerAssets(
+        vendor_url("leaflet-markercluster/leaflet.markercluster.js"),
+        vendor_url("leaflet-markercluster/MarkerCluster.css"),
+        vendor_url("leaflet-markercluster/MarkerCluster.Default.css"),
+        vendor_url("leaflet-heat/leaflet-heat.js"),
     )

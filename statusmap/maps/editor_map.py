@@ -32,10 +32,36 @@ AREA_STYLE = {"color": "#005a9c", "weight": 4, "fillColor": "#005a9c", "fillOpac
 
 @dataclass(frozen=True)
 class EditorAssets:
-    """URLs of the vendored draw-and-edit plugin (Leaflet-Geoman, static/vendor/)."""
+    """URLs of the vendored draw-and-edit plugin (Leaflet-Geoman, static/vendor/), and of the
+    clustering and heat plugins when the residents' reports are offered on the map."""
 
     geoman_js: str
     geoman_css: str
+    report_layer: ReportLayerAssets | None = None
+
+
+@dataclass(frozen=True)
+class ReportLayerAssets:
+    """URLs of Leaflet.markercluster (script, two stylesheets) and Leaflet.heat (script)."""
+
+    cluster_js: str
+    cluster_css: str
+    cluster_default_css: str
+    heat_js: str
+
+
+def load_report_layer(m: folium.Map, assets: ReportLayerAssets) -> None:
+    """Load the clustering and heat plugins on this map instance (after Leaflet)."""
+    m.default_js = [
+        *m.default_js,
+        ("leaflet_markercluster", assets.cluster_js),
+        ("leaflet_heat", assets.heat_js),
+    ]
+    m.default_css = [
+        *m.default_css,
+        ("leaflet_markercluster_css", assets.cluster_css),
+        ("leaflet_markercluster_default_css", assets.cluster_default_css),
+    ]
 
 
 @dataclass(frozen=True)
@@ -71,6 +97,8 @@ def build_editor_map(
     # Set on this instance only: the class defaults stay as folium ships them.
     m.default_js = [*m.default_js, ("leaflet_geoman", assets.geoman_js)]
     m.default_css = [*m.default_css, ("leaflet_geoman_css", assets.geoman_css)]
+    if assets.report_layer is not None:
+        load_report_layer(m, assets.report_layer)
     add_boundary(m, _feature(light_boundary(boundary), "boundary"))
     for zone in references:
         _add_reference(m, zone)

@@ -4,30 +4,20 @@ clustering and heat plugins loaded on this instance; static/js/reports-layer.js 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from shapely.geometry.base import BaseGeometry
 
 from statusmap.maps.base import BaseMap
 from statusmap.maps.base import new_map
 from statusmap.maps.editor_map import EditorMap
 from statusmap.maps.editor_map import ReferenceZone
+from statusmap.maps.editor_map import ReportLayerAssets
 from statusmap.maps.editor_map import _add_reference
 from statusmap.maps.editor_map import _feature
 from statusmap.maps.editor_map import _view
+from statusmap.maps.editor_map import load_report_layer
 from statusmap.maps.parts import render_parts
 from statusmap.maps.public_map import add_boundary
 from statusmap.maps.public_map import light_boundary
-
-
-@dataclass(frozen=True)
-class ReportLayerAssets:
-    """URLs of Leaflet.markercluster (script, two stylesheets) and Leaflet.heat (script)."""
-
-    cluster_js: str
-    cluster_css: str
-    cluster_default_css: str
-    heat_js: str
 
 
 def build_report_map(
@@ -38,16 +28,7 @@ def build_report_map(
 ) -> EditorMap:
     """The map the reports layer is drawn on, framed on the municipality."""
     m = new_map(base)
-    m.default_js = [
-        *m.default_js,
-        ("leaflet_markercluster", assets.cluster_js),
-        ("leaflet_heat", assets.heat_js),
-    ]
-    m.default_css = [
-        *m.default_css,
-        ("leaflet_markercluster_css", assets.cluster_css),
-        ("leaflet_markercluster_default_css", assets.cluster_default_css),
-    ]
+    load_report_layer(m, assets)
     add_boundary(m, _feature(light_boundary(boundary), "boundary"))
     for zone in references:
         _add_reference(m, zone)

@@ -18,7 +18,6 @@ from statusmap import db
 from statusmap.auth.access import membership_in
 from statusmap.i18n import format_time
 from statusmap.maps.editor_map import EditorMap
-from statusmap.maps.report_map import ReportLayerAssets
 from statusmap.maps.report_map import build_report_map
 from statusmap.models import Incident
 from statusmap.models import IncidentStatus
@@ -37,9 +36,9 @@ from statusmap.staff.report_labels import MARKER_STYLES
 from statusmap.staff.report_labels import REPORT_KIND_LABELS
 from statusmap.staff.report_labels import REPORT_STATUS_LABELS
 from statusmap.staff.report_labels import marker_styles_json
-from statusmap.web import vendor_url
 from statusmap.web_maps import base_map_for
 from statusmap.web_maps import reference_zones
+from statusmap.web_maps import report_layer_assets
 
 
 def report_in(municipality: Municipality, report_id: int) -> Report:
@@ -73,6 +72,10 @@ def _filters() -> dict[str, str]:
         "kinds": ",".join(kind.value for kind in parse_kinds(",".join(kinds))),
         "statuses": ",".join(status.value for status in parse_statuses(",".join(statuses))),
     }
+
+
+# The editor map's reports overlay (templates/staff/_area_editor.html) shows the same markers.
+bp.add_app_template_global(marker_styles_json, "report_marker_styles")
 
 
 @bp.get("/<slug>/reports.geojson")
@@ -112,14 +115,11 @@ def open_incidents(municipality: Municipality) -> list[Incident]:
 
 def _report_map(municipality: Municipality, incidents: list[Incident]) -> EditorMap:
     shown = [incident for incident in incidents if incident.status is not IncidentStatus.DRAFT]
-    assets = ReportLayerAssets(
-        vendor_url("leaflet-markercluster/leaflet.markercluster.js"),
-        vendor_url("leaflet-markercluster/MarkerCluster.css"),
-        vendor_url("leaflet-markercluster/MarkerCluster.Default.css"),
-        vendor_url("leaflet-heat/leaflet-heat.js"),
-    )
     return build_report_map(
-        municipality.boundary, reference_zones(shown), base_map_for(municipality), assets
+        municipality.boundary,
+        reference_zones(shown),
+        base_map_for(municipality),
+        report_layer_assets(),
     )
 
 

@@ -124,3 +124,25 @@ def test_the_reports_page_has_no_axe_violations(axe_page, reports_server) -> Non
     assert _points_shown(axe_page) >= 1
     violations = run_axe(axe_page)
     assert not violations, describe(violations)
+
+
+def test_the_editor_map_shows_the_reports_over_the_area(page, reports_server) -> None:  # type: ignore[no-untyped-def]
+    """On the incident editor, the last day's reports can be switched on over the area being
+    drawn: the same markers, a view only (the area the form sends does not change)."""
+    base, _url, _refs = reports_server
+    _log_in(page, base, "/staff/demo/incidents/new")
+    overlay = page.locator(".reports-overlay")
+    area_before = page.locator("textarea[name=area]").input_value()
+    assert overlay.locator(".reports-overlay__heat").is_disabled()
+    page.get_by_label("Vis meldinger fra innbyggere (siste døgn)").check()
+    page.wait_for_selector(".reports-overlay[data-points]", state="attached", timeout=10_000)
+    assert overlay.get_attribute("data-points") == "3"
+    assert overlay.get_by_text("3 meldinger vist på kartet").is_visible()
+    drawn = page.locator(".area-editor .leaflet-marker-icon")
+    assert drawn.count() >= 1
+    page.get_by_label("Vis varmekart").check()
+    assert page.locator(".area-editor canvas.leaflet-heatmap-layer").count() == 1
+    page.get_by_label("Vis meldinger fra innbyggere (siste døgn)").uncheck()
+    assert page.locator(".area-editor .report-point, .area-editor .marker-cluster").count() == 0
+    assert page.locator("textarea[name=area]").input_value() == area_before
+    assert not page.console_errors, page.console_errors
