@@ -88,11 +88,7 @@ def editor_map_for(
 ) -> EditorMap:
     """The staff map editor's map: `incidents` as reference zones, `area` as the editable one."""
     references = reference_zones(incidents)
-    assets = EditorAssets(
-        vendor_url("leaflet-geoman/leaflet-geoman.js"),
-        vendor_url("leaflet-geoman/leaflet-geoman.css"),
-        report_layer_assets(),
-    )
+    assets = EditorAssets(*geoman_assets(), report_layer_assets())
     return build_editor_map(
         municipality.boundary, references, area, base_map_for(municipality), assets
     )
@@ -105,4 +101,12 @@ def report_layer_assets() -> ReportLayerAssets:
         vendor_url("leaflet-markercluster/MarkerCluster.css"),
         vendor_url("leaflet-markercluster/MarkerCluster.Default.css"),
         vendor_url("leaflet-heat/leaflet-heat.js"),
+    )
+
+
+def geoman_assets() -> tuple[str, str]:
+    """The vendored Leaflet-Geoman script and stylesheet."""
+    return (
+        vendor_url("leaflet-geoman/leaflet-geoman.js"),
+        vendor_url("leaflet-geoman/leaflet-geoman.css"),
     )

@@ -5,6 +5,7 @@
  * - Click a point: its details in a popup (kind, time, text, a link to its page).
  * - Shift-click a point: select it or let it go. The selection IS the list's checkboxes beside
  *   the map, so the actions form sends it, and everything works without the map.
+ * - "Select with a rectangle / an outline" (Geoman draws it): the reports inside are ticked.
  * - On the incident editor's map (.reports-overlay), the last day's reports can be shown over the
  *   area being drawn, with the same markers and heat layer: a view only, no selection.
  */
@@ -120,6 +121,42 @@
       if (found) { found.marker.setIcon(iconOf(found.props, styles, box.checked)); }
     });
     heatToggle(section.querySelector(".reports-map__heat"), map, layers.heat);
+    selectByArea(map, section, layers, labels);
+  }
+
+  /* Is the point inside the ring (ray casting; the outlines drawn here are small and plain)? */
+  function inside(latlng, ring) {
+    var x = latlng.lng, y = latlng.lat, found = false;
+    for (var i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+      var xi = ring[i].lng, yi = ring[i].lat, xj = ring[j].lng, yj = ring[j].lat;
+      if ((yi > y) !== (yj > y) && x < (xj - xi) * (y - yi) / (yj - yi) + xi) { found = !found; }
+    }
+    return found;
+  }
+
+  function selectByArea(map, section, layers, labels) {
+    var tools = section.querySelector(".reports-map__select");
+    if (!tools || !map.pm) { return; }
+    tools.hidden = false;
+    map.pm.setGlobalOptions({ tooltips: false, pathOptions: { color: "#0b0c0c", dashArray: "6 4", fillOpacity: 0.05 } });
+    tools.querySelectorAll("button[data-shape]").forEach(function (button) {
+      button.addEventListener("click", function () { map.pm.enableDraw(button.dataset.shape); });
+    });
+    map.on("pm:create", function (event) {
+      var ring = event.layer.getLatLngs()[0], picked = 0;
+      Object.keys(layers.markers).forEach(function (id) {
+        var box = checkboxOf(id);
+        if (box && !box.checked && inside(layers.markers[id].marker.getLatLng(), ring)) {
+          box.checked = true;
+          box.dispatchEvent(new Event("change", { bubbles: true }));
+          picked += 1;
+        }
+      });
+      map.removeLayer(event.layer);
+      var status = section.querySelector(".reports-map__status");
+      if (status) { status.textContent = picked + " " + labels.picked; }
+      section.dataset.picked = String(picked);
+    });
   }
 
   function fetchPoints(url) {

@@ -17,6 +17,7 @@ from werkzeug.wrappers import Response
 from statusmap import db
 from statusmap.auth.access import membership_in
 from statusmap.i18n import format_time
+from statusmap.maps.editor_map import EditorAssets
 from statusmap.maps.editor_map import EditorMap
 from statusmap.maps.report_map import build_report_map
 from statusmap.models import Incident
@@ -37,6 +38,7 @@ from statusmap.staff.report_labels import REPORT_KIND_LABELS
 from statusmap.staff.report_labels import REPORT_STATUS_LABELS
 from statusmap.staff.report_labels import marker_styles_json
 from statusmap.web_maps import base_map_for
+from statusmap.web_maps import geoman_assets
 from statusmap.web_maps import reference_zones
 from statusmap.web_maps import report_layer_assets
 
@@ -120,6 +122,7 @@ def _report_map(municipality: Municipality, incidents: list[Incident]) -> Editor
         reference_zones(shown),
         base_map_for(municipality),
         report_layer_assets(),
+        EditorAssets(*geoman_assets()),
     )
 
 

@@ -146,3 +146,38 @@ def test_the_editor_map_shows_the_reports_over_the_area(page, reports_server) ->
     assert page.locator(".area-editor .report-point, .area-editor .marker-cluster").count() == 0
     assert page.locator("textarea[name=area]").input_value() == area_before
     assert not page.console_errors, page.console_errors
+
+
+REPORTS_MAP = "window[document.querySelector('.reports-map .folium-map').id]"
+
+
+def test_reports_inside_a_drawn_rectangle_are_selected(page, reports_server) -> None:  # type: ignore[no-untyped-def]
+    """ "Velg med rektangel": the two reports inside the rectangle drawn are ticked in the list,
+    the third (outside) is not, and the status line says how many were picked."""
+    base, _url, references = reports_server
+    _log_in(page, base, "/staff/demo/reports")
+    assert _points_shown(page) == 3
+    page.locator(".reports-map .map-frame").scroll_into_view_if_needed()
+    page.evaluate(f"{REPORTS_MAP}.setView([60.3625, 10.5585], 15, {{animate: false}})")
+    page.get_by_role("button", name="Velg med rektangel").click()
+    page.locator(".reports-map .map-frame").scroll_into_view_if_needed()
+    corners = [
+        tuple(page.evaluate(
+            f"""([lon, lat]) => {{
+                const p = {REPORTS_MAP}.latLngToContainerPoint([lat, lon]);
+                const r = {REPORTS_MAP}.getContainer().getBoundingClientRect();
+                return [Math.round(p.x + r.left), Math.round(p.y + r.top)];
+            }}""",
+            [lon, lat],
+        ))
+        for lon, lat in [(10.553, 60.3600), (10.564, 60.3632)]
+    ]  # fmt: skip
+    for x, y in corners:
+        page.mouse.click(x, y)
+    page.wait_for_selector(".reports-map[data-picked]", state="attached", timeout=5_000)
+    assert page.locator(".reports-map").get_attribute("data-picked") == "2"
+    assert page.get_by_label(f"Velg melding {references[0]}").is_checked()
+    assert page.get_by_label(f"Velg melding {references[1]}").is_checked()
+    assert not page.get_by_label(f"Velg melding {references[2]}").is_checked()
+    assert page.get_by_text("2 valgt innenfor omrisset").count() == 1
+    assert not page.console_errors, page.console_errors
