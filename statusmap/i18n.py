@@ -67,6 +67,15 @@ AUDIT_ACTION_LABELS = {
     "enable_user": _l("Aktiverte bruker"),
     "edit_template": _l("Endret meldingsmal"),
     "export_addresses": _l("Lastet ned adresseliste"),
+    "report_hide": _l("Skjulte melding"),
+    "report_spam": _l("Merket melding som spam"),
+    "report_restore": _l("Gjenopprettet melding"),
+    "report_link": _l("Knyttet melding til hendelse"),
+    "report_unlink": _l("Tok melding ut av hendelse"),
+    "draft_from_reports": _l("Laget utkast fra meldinger"),
+    "purge_contact": _l("Slettet kontaktinformasjon (lagringstid ute)"),
+    "open311_key_create": _l("Laget Open311-nøkkel"),
+    "open311_key_revoke": _l("Trakk tilbake Open311-nøkkel"),
 }
 
 STATUS_LABELS = {

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from statusmap.models import Municipality
 from statusmap.models import Open311Key
+from statusmap.models.audit import Actor
 from statusmap.models.audit import record
 from statusmap.models.open311_key import KEY_NAME_MAX
 
@@ -27,7 +28,7 @@ def key_hash(key: str) -> str:
 
 
 def create_key(
-    session: Session, municipality: Municipality, name: str, *, actor: str, now: datetime
+    session: Session, municipality: Municipality, name: str, *, actor: str | Actor, now: datetime
 ) -> tuple[Open311Key, str]:
     """A new key for a named client; returns the row and the key, which is never stored."""
     name = name.strip()
@@ -53,7 +54,7 @@ def list_keys(session: Session, municipality: Municipality) -> list[Open311Key]:
 
 
 def revoke_key(
-    session: Session, municipality: Municipality, name: str, *, actor: str, now: datetime
+    session: Session, municipality: Municipality, name: str, *, actor: str | Actor, now: datetime
 ) -> Open311Key:
     """Revoke the named client's key; it is refused from then on."""
     row = _named(session, municipality, name)

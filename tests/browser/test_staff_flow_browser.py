@@ -203,7 +203,8 @@ def test_the_publish_flow_works_by_keyboard_alone(page, flow_server) -> None:
 @pytest.mark.parametrize(
     "path",
     ["/auth/login", "/staff/demo/", "/staff/demo/admin/users", "/staff/demo/admin/audit",
-     "/staff/demo/admin/templates/boil_water", "/staff/demo/admin/settings", "/auth/password"],
+     "/staff/demo/admin/templates/boil_water", "/staff/demo/admin/settings", "/auth/password",
+     "/staff/demo/admin/open311"],
 )  # fmt: skip
 def test_staff_pages_have_no_axe_violations(axe_page, flow_server, path: str) -> None:
     if path != "/auth/login":
