@@ -13,7 +13,7 @@ from flask import request
 
 from statusmap import db
 from statusmap.api.blueprint import bp
-from statusmap.api.report_places import report_place_or_404
+from statusmap.api.blueprint import report_place_or_404
 from statusmap.extensions import csrf
 from statusmap.extensions import limited_reports
 from statusmap.i18n import current_language
