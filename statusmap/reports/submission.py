@@ -52,6 +52,9 @@ REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^\+?[0-9 ()-]{8,20}$")
 REFERENCE_ATTEMPTS = 5
+# Invisible direction overrides, embeddings and isolates: they can make a text shown to staff
+# read otherwise than it is stored ("Trojan source"), and nobody types them on purpose.
+_NO_BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
 
 
 class ReportRefused(ValueError):
@@ -195,7 +198,8 @@ def _checked_point(
 
 
 def _checked_texts(data: ReportInput) -> tuple[str, str]:
-    text, contact = data.text.strip(), data.contact.strip()
+    text = data.text.translate(_NO_BIDI_CONTROLS).strip()
+    contact = data.contact.translate(_NO_BIDI_CONTROLS).strip()
     if len(text) > TEXT_MAX:
         raise ReportRefused(
             "text_too_long", "text", f"The text is {len(text)} characters; at most {TEXT_MAX}."

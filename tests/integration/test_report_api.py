@@ -232,3 +232,13 @@ def test_an_incident_published_after_reports_began_explains_the_next_one(roomy: 
     )
     assert after.status_code == 201
     assert after.get_json()["incident"]["id"] == incident_id
+
+
+def test_invisible_direction_overrides_are_taken_out_of_the_text(roomy: Flask) -> None:
+    """U+202E and its kin would make the text staff read differ from the text stored."""
+    client = roomy.test_client()
+    text = "Lekkasje ved \u202etsop\u202c nr. 5 \u2066her\u2069"
+    answer = client.post(URL, json={"kind": "leak_seen", **FAR_FROM_INCIDENTS, "text": text})
+    assert answer.status_code == 201
+    (row,) = _rows(roomy)
+    assert row.text == "Lekkasje ved tsop nr. 5 her"
