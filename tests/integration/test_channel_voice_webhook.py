@@ -6,6 +6,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
+import textwrap
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -111,6 +117,33 @@ def test_the_webhook_is_signed_so_the_receiver_can_check_it() -> None:
     assert not verify(SECRET, header, request.body.replace(b"12", b"13"), now=1_767_000_100)
     assert not verify(SECRET, header, request.body, now=1_767_001_000)  # replayed too late
     assert server.delivered == [{"hendelse": 12, "tekst": "Kokepåbud i Møllegata"}]
+
+
+def readme_verifier() -> Callable[[str, str, bytes], bool]:
+    """The receiver's check exactly as README shows it."""
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```python\n( *import hashlib, hmac, time\n.*?)```", readme, re.S)
+    assert block, "README shows how a receiver verifies the webhook"
+    namespace: dict[str, Any] = {}
+    exec(textwrap.dedent(block.group(1)), namespace)  # our own README
+    verified: Callable[[str, str, bytes], bool] = namespace["verified"]
+    return verified
+
+
+def test_the_readme_verifier_accepts_our_signature_and_nothing_else() -> None:
+    message = Outgoing(**{**call().__dict__, "recipient": "", "body": '{"tekst": "Kokepåbud"}'})
+    with provider_server(webhook_receiver_app()) as server:
+        channel = webhook.WebhookChannel(
+            secret=SECRET, timeout=QUICK, default_url=server.url + "/hook"
+        )
+        channel.send(message)
+        channel.close()
+    [request] = server.requests
+    verified = readme_verifier()
+    assert verified(SECRET, request.headers["X-Statusmap-Signature"], request.body)
+    assert not verified(SECRET, request.headers["X-Statusmap-Signature"], request.body + b" ")
+    old = webhook.signature(SECRET, int(time.time()) - 3600, request.body)
+    assert not verified(SECRET, old, request.body)
 
 
 def test_a_message_may_name_its_own_receiver() -> None:
