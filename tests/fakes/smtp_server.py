@@ -103,6 +103,30 @@ class RecordingHandler:
         return AuthResult(success=False, handled=False)
 
 
+class ClosingController(Controller):
+    """A controller that hangs up every connection it took before it stops (no stray sockets)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.transports: list[asyncio.BaseTransport] = []
+
+    def factory(self) -> Any:
+        server = super().factory()
+        made = server.connection_made
+
+        def connection_made(transport: asyncio.BaseTransport) -> None:
+            self.transports.append(transport)
+            made(transport)
+
+        server.connection_made = connection_made
+        return server
+
+    async def hang_up(self) -> None:
+        for transport in self.transports:
+            transport.close()
+        await asyncio.sleep(0.05)
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind((HOST, 0))
@@ -160,9 +184,10 @@ def smtp_server(
         options.update(authenticator=handler.authenticate, auth_required=True)
         options["auth_require_tls"] = mode != "none"
     port = free_port()
-    controller = Controller(handler, hostname=HOST, port=port, **options)
+    controller = ClosingController(handler, hostname=HOST, port=port, **options)
     controller.start()
     try:
         yield SmtpServer(port, handler, cert)
     finally:
+        asyncio.run_coroutine_threadsafe(controller.hang_up(), controller.loop).result(timeout=10)
         controller.stop()

@@ -98,8 +98,11 @@ class SmtpChannel:
         self._lock = threading.Lock()
 
     def send(self, message: Outgoing) -> Accepted:
-        email = build_email(message, self.sender)
-        content = email.as_bytes()
+        try:
+            email = build_email(message, self.sender)
+            content = email.as_bytes()
+        except (ValueError, TypeError) as exc:  # e.g. a line break in an address or subject
+            raise PermanentError("smtp: the message cannot be written as e-mail") from exc
         for reused in (True, False):
             connection, was_open = self._connection(fresh=not reused)
             try:
