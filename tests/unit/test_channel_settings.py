@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 import pytest
@@ -103,3 +104,42 @@ def test_the_app_refuses_to_start_with_a_bad_provider_setting(tmp_path: Any) -> 
                 "SMS_SENDER": "Vann og avløp",
             }
         )
+
+
+FULL = {
+    "SMTP_HOST": "smtp.kommune.no",
+    "MAIL_FROM": "Vann og avløp <varsel@kommune.no>",
+    "SMS_SENDER": "Kommune",
+    "TARGET365_API_KEY": "key",
+    "LINK_USERNAME": "u",
+    "LINK_PASSWORD": "p",
+    "LINK_PLATFORM_PARTNER_ID": "42",
+    "VOICE_URL": "https://tale.example/calls",
+    "VOICE_TOKEN": "t",
+    "VOICE_CALLER_ID": "+4738000000",
+    "WEBHOOK_URL": "https://mottak.example/hook",
+    "WEBHOOK_SECRET": "w" * 20,
+}
+
+
+@pytest.mark.parametrize(
+    ("module", "kind"),
+    [
+        ("smtp", "email"),
+        ("target365", "sms"),
+        ("link_mobility", "sms"),
+        ("voice", "voice"),
+        ("webhook", "webhook"),
+    ],
+)
+def test_each_provider_module_builds_from_the_apps_config(
+    tmp_path: Any, module: str, kind: str
+) -> None:
+    """As the worker's registry does: import the module by name, call from_config(config)."""
+    app = create_app(
+        {"TESTING": True, "SECRET_KEY": "x", "DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite3"}
+        | FULL
+    )
+    channel = importlib.import_module(f"statusmap.notify.channels.{module}").from_config(app.config)
+    assert channel.name == kind and isinstance(channel.idempotent, bool)
+    channel.close()
