@@ -11,6 +11,9 @@ from typing import Any
 
 from flask import Flask
 
+from statusmap.notify.channel_settings import CHANNEL_DEFAULTS
+from statusmap.notify.channel_settings import ChannelConfigError
+from statusmap.notify.channel_settings import check_channel_settings
 from statusmap.reports.settings import REPORT_DEFAULTS
 from statusmap.reports.settings import ReportConfigError
 from statusmap.reports.settings import check_report_settings
@@ -116,6 +119,8 @@ DEFAULTS: dict[str, Any] = {
     **TILE_DEFAULTS,
     # Crowd reports: the public layer's generalisation, contact retention (reports/settings.py).
     **REPORT_DEFAULTS,
+    # Notification providers (SMTP, SMS, voice, webhook) and receipts: notify/channel_settings.py.
+    **CHANNEL_DEFAULTS,
 }
 
 
@@ -171,6 +176,10 @@ def validate_config(config: Any) -> None:
     try:
         check_report_settings(config)
     except ReportConfigError as exc:
+        raise ConfigError(str(exc)) from exc
+    try:
+        check_channel_settings(config)
+    except ChannelConfigError as exc:
         raise ConfigError(str(exc)) from exc
     proxies = config["PROXY_COUNT"]
     if isinstance(proxies, bool) or not isinstance(proxies, int) or proxies < 0:
