@@ -9,6 +9,7 @@ import urllib.error
 import urllib.request
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 KINDS = ("no_water", "low_pressure", "discoloured_water", "leak_seen", "sewer", "water_ok")
 
@@ -48,14 +49,33 @@ def _client(args: tuple[str, list[int], float, float, int]) -> dict[int, int]:
         return dict(Counter(pool.map(lambda n: _send(url, n, lon, lat), numbers)))
 
 
+def client_pool(processes: int) -> Any:
+    """Client processes, started once: a benchmark times the sending, not their start-up."""
+    return multiprocessing.get_context("spawn").Pool(processes)
+
+
 def send_reports(
-    url: str, count: int, lon: float, lat: float, *, processes: int = 4, threads: int = 8
+    url: str,
+    count: int,
+    lon: float,
+    lat: float,
+    *,
+    processes: int = 4,
+    threads: int = 8,
+    first: int = 0,
+    pool: Any = None,
 ) -> Counter[int]:
-    """Send reports 0..count-1 from `processes` processes of `threads` threads each; the
-    statuses answered (-1: no answer)."""
-    shares = [(url, list(range(p, count, processes)), lon, lat, threads) for p in range(processes)]
-    with multiprocessing.get_context("spawn").Pool(processes) as pool:
+    """Send reports first..first+count-1 (each from its own client) from `processes` processes
+    of `threads` threads each (in `pool`, if given); the statuses answered (-1: no answer)."""
+    shares = [
+        (url, list(range(first + p, first + count, processes)), lon, lat, threads)
+        for p in range(processes)
+    ]
+    if pool is not None:
         results = pool.map(_client, shares)
+    else:
+        with client_pool(processes) as own:
+            results = own.map(_client, shares)
     total: Counter[int] = Counter()
     for result in results:
         total.update(result)
