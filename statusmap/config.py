@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from limits import parse_many
 
 from statusmap.reports.settings import REPORT_DEFAULTS
 from statusmap.reports.settings import ReportConfigError
@@ -112,6 +113,9 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_HEADERS_ENABLED": True,
     "REPORT_LIMIT_PER_CLIENT": "5/minute;30/day",
     "REPORT_LIMIT_PER_AREA": "120/minute",
+    # Sign-ups for warnings and their codes, per client (public/subscribe_views.py).
+    "SUBSCRIBE_LIMIT_PER_CLIENT": "5/minute;20/day",
+    "CONFIRM_LIMIT_PER_CLIENT": "10/minute;60/day",
     # Base-map tiles through our own proxy (/tiles/...): statusmap/tiles/settings.py.
     **TILE_DEFAULTS,
     # Crowd reports: the public layer's generalisation, contact retention (reports/settings.py).
@@ -172,6 +176,11 @@ def validate_config(config: Any) -> None:
         check_report_settings(config)
     except ReportConfigError as exc:
         raise ConfigError(str(exc)) from exc
+    for name in ("SUBSCRIBE_LIMIT_PER_CLIENT", "CONFIRM_LIMIT_PER_CLIENT"):
+        try:
+            parse_many(str(config[name]))
+        except ValueError as exc:
+            raise ConfigError(f"STATUSMAP_{name} must be limits like 5/minute;20/day") from exc
     proxies = config["PROXY_COUNT"]
     if isinstance(proxies, bool) or not isinstance(proxies, int) or proxies < 0:
         raise ConfigError(f"STATUSMAP_PROXY_COUNT must be a whole number >= 0, got {proxies!r}")
