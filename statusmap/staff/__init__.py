@@ -10,6 +10,7 @@ from statusmap.staff import incident_views  # noqa: F401
 from statusmap.staff import lifecycle_views  # noqa: F401
 from statusmap.staff import report_action_views  # noqa: F401
 from statusmap.staff import report_views  # noqa: F401
+from statusmap.staff import subscriber_views  # noqa: F401
 from statusmap.staff import template_views  # noqa: F401
 from statusmap.staff import user_views  # noqa: F401
 from statusmap.staff import views  # noqa: F401
