@@ -67,6 +67,12 @@ AUDIT_ACTION_LABELS = {
     "enable_user": _l("Aktiverte bruker"),
     "edit_template": _l("Endret meldingsmal"),
     "export_addresses": _l("Lastet ned adresseliste"),
+    "import_subscribers": _l("Importerte abonnenter"),
+    "export_subscriber": _l("Lastet ned opplysninger om abonnent"),
+    "delete_subscriber": _l("Slettet abonnent"),
+    "flag_vulnerable": _l("Merket abonnent som sårbar"),
+    "unflag_vulnerable": _l("Fjernet sårbar-merke på abonnent"),
+    "unsubscribe": _l("Abonnent meldte seg av"),
 }
 
 STATUS_LABELS = {

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from statusmap import db
+from statusmap.addresses.search import MAX_QUERY
 from statusmap.addresses.search import address_label
 from statusmap.addresses.search import find_addresses
 from statusmap.extensions import address_lookup
@@ -79,14 +80,17 @@ def subscribe_page(slug: str) -> Response:
     """The sign-up form; "Søk" finds addresses to tick, "Meld meg på" sends the code."""
     municipality = _municipality(slug)
     form = SubscribeForm()
-    if request.method == "GET" and current_language() in LANGUAGE_LABELS:
-        form.language.data = current_language()
     chosen, candidates, status = _chosen(municipality), [], 200
-    if request.method == "POST" and not form.validate_on_submit():
+    if request.method == "GET":
+        form.language.data = _page_language()
+        if request.args.get("adresse"):  # from "am I affected?": that address, found
+            form.adresse.data = request.args["adresse"][:MAX_QUERY]
+            candidates = _look_up(municipality, form, chosen)
+    elif not form.validate_on_submit():
         status = 400  # no valid CSRF token
-    elif request.method == "POST" and address_lookup():
+    elif address_lookup():
         candidates = _look_up(municipality, form, chosen)
-    elif request.method == "POST":
+    else:
         try:
             token = _start(municipality, form, chosen)
         except SignupRefused as refused:
@@ -104,6 +108,11 @@ def subscribe_page(slug: str) -> Response:
         address_label=address_label,
     )
     return no_store(page, status)
+
+
+def _page_language() -> str:
+    language = current_language()
+    return language if language in LANGUAGE_LABELS else "nb"
 
 
 def _look_up(

@@ -212,3 +212,18 @@ def test_sign_ups_and_code_guesses_are_rate_limited(database_url: str) -> None:
         path = answers[0].headers["Location"]
         guesses = [confirm(client, path, "000000").status_code for _ in range(4)]
         assert guesses == [422, 422, 422, 429]
+
+
+def test_the_status_page_and_the_affected_answer_lead_to_the_sign_up(roomy: Flask) -> None:
+    client = roomy.test_client()
+    home = parse(client.get("/demo/").get_data(as_text=True))
+    assert PAGE in [a.attrs.get("href") for a in home.find_all("a")]
+    address_id, label = demo_address(roomy, "Bakkevegen", 1)
+    answer = parse(
+        client.get("/demo/berort", query_string={"adresse": label}).get_data(as_text=True)
+    )
+    link = next(
+        a.attrs["href"] for a in answer.find_all("a") if a.attrs.get("href", "").startswith(PAGE)
+    )
+    page = parse(client.get(link).get_data(as_text=True))
+    assert page.find("input", id=f"address-{address_id}").attrs.get("checked") is not None
