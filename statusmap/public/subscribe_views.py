@@ -44,7 +44,7 @@ from statusmap.public.subscribe_forms import LANGUAGE_LABELS
 from statusmap.public.subscribe_forms import REFUSAL_TEXTS
 from statusmap.public.subscribe_forms import CodeForm
 from statusmap.public.subscribe_forms import SubscribeForm
-from statusmap.public.subscribe_messages import queue_code
+from statusmap.public.subscribe_forms import queue_code
 
 
 def no_store(page: str, status: int) -> Response:
