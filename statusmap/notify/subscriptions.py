@@ -95,7 +95,7 @@ def checked_contacts(data: SignupInput) -> tuple[str | None, str | None]:
     return phone, email
 
 
-def _check_choices(data: SignupInput, phone: str | None, email: str | None) -> None:
+def check_choices(data: SignupInput, phone: str | None, email: str | None) -> None:
     if not data.channels:
         raise SignupRefused("channel_missing", "channels")
     if data.channels - set(CHANNELS):
@@ -110,7 +110,7 @@ def _check_choices(data: SignupInput, phone: str | None, email: str | None) -> N
         raise SignupRefused("consent_missing", "consent")
 
 
-def _check_addresses(session: Session, municipality_id: int, ids: tuple[int, ...]) -> list[int]:
+def check_addresses(session: Session, municipality_id: int, ids: tuple[int, ...]) -> list[int]:
     wanted = sorted(set(ids))
     if not wanted:
         raise SignupRefused("address_missing", "addresses")
@@ -133,8 +133,8 @@ def start_signup(
 ) -> Started:
     """Check and store a sign-up with a fresh code; nothing is subscribed yet. Flushes."""
     phone, email = checked_contacts(data)
-    _check_choices(data, phone, email)
-    address_ids = _check_addresses(session, municipality_id, data.address_ids)
+    check_choices(data, phone, email)
+    address_ids = check_addresses(session, municipality_id, data.address_ids)
     purge_expired_signups(session, now)
     recent = _recent_codes(session, municipality_id, phone, email, now)
     token, code = new_token(), f"{secrets.randbelow(10**6):06d}"

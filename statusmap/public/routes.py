@@ -4,6 +4,7 @@ from statusmap.public import affected_views  # noqa: F401
 from statusmap.public import archive_views  # noqa: F401
 from statusmap.public import embed_views  # noqa: F401
 from statusmap.public import incident_views  # noqa: F401
+from statusmap.public import manage_views  # noqa: F401
 from statusmap.public import report_views  # noqa: F401
 from statusmap.public import share_views  # noqa: F401
 from statusmap.public import subscribe_views  # noqa: F401

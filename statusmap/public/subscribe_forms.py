@@ -166,3 +166,23 @@ def queue_code(
             body=texts[channel],
         )
     return len(recipients)
+
+
+class ManageForm(FlaskForm):
+    """A subscriber's own changes: addresses (ticked; more found by the search), channels for
+    the contacts they have, and language."""
+
+    adresse = SubscribeForm.adresse
+    sms = SubscribeForm.sms
+    voice = SubscribeForm.voice
+    email_channel = SubscribeForm.email_channel
+    language = SubscribeForm.language
+
+    def channels(self) -> frozenset[str]:
+        """The ticked channels."""
+        ticked = {"sms": self.sms.data, "voice": self.voice.data, "email": self.email_channel.data}
+        return frozenset(name for name, on in ticked.items() if on)
+
+    def refuse(self, refused: SignupRefused) -> None:
+        """Show a refusal beside its field."""
+        SubscribeForm.refuse(self, refused)

@@ -43,6 +43,7 @@ from statusmap.public.blueprint import bp
 from statusmap.public.subscribe_forms import LANGUAGE_LABELS
 from statusmap.public.subscribe_forms import REFUSAL_TEXTS
 from statusmap.public.subscribe_forms import CodeForm
+from statusmap.public.subscribe_forms import ManageForm
 from statusmap.public.subscribe_forms import SubscribeForm
 from statusmap.public.subscribe_forms import queue_code
 
@@ -58,7 +59,7 @@ def _municipality(slug: str) -> Municipality:
     return get_municipality(db.session(), slug) or abort(404)
 
 
-def _chosen(municipality: Municipality) -> list[Address]:
+def chosen_addresses(municipality: Municipality) -> list[Address]:
     """The ticked addresses of this municipality (any other id is ignored), in ticked order."""
     ids = [int(v) for v in request.form.getlist("address_id") if v.isdigit()][: MAX_ADDRESSES + 1]
     if not ids:
@@ -80,16 +81,16 @@ def subscribe_page(slug: str) -> Response:
     """The sign-up form; "Søk" finds addresses to tick, "Meld meg på" sends the code."""
     municipality = _municipality(slug)
     form = SubscribeForm()
-    chosen, candidates, status = _chosen(municipality), [], 200
+    chosen, candidates, status = chosen_addresses(municipality), [], 200
     if request.method == "GET":
         form.language.data = _page_language()
         if request.args.get("adresse"):  # from "am I affected?": that address, found
             form.adresse.data = request.args["adresse"][:MAX_QUERY]
-            candidates = _look_up(municipality, form, chosen)
+            candidates = look_up(municipality, form, chosen)
     elif not form.validate_on_submit():
         status = 400  # no valid CSRF token
     elif address_lookup():
-        candidates = _look_up(municipality, form, chosen)
+        candidates = look_up(municipality, form, chosen)
     else:
         try:
             token = _start(municipality, form, chosen)
@@ -115,8 +116,8 @@ def _page_language() -> str:
     return language if language in LANGUAGE_LABELS else "nb"
 
 
-def _look_up(
-    municipality: Municipality, form: SubscribeForm, chosen: list[Address]
+def look_up(
+    municipality: Municipality, form: SubscribeForm | ManageForm, chosen: list[Address]
 ) -> list[Address]:
     """The addresses matching the search; one clear match is ticked at once."""
     found = find_addresses(db.session(), municipality.id, form.adresse.data or "")

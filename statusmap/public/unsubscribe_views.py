@@ -65,6 +65,7 @@ def unsubscribe(slug: str, token: str) -> Response:
         "public/subscribe_end.html",
         m=municipality,
         form=ConfirmButtonForm(),
+        token=token,
         addresses=[address_label(a) for a in subscribed_addresses(session, subscriber)],
         phone=mask_phone(subscriber.phone) if subscriber.phone else "",
         email=mask_email(subscriber.email) if subscriber.email else "",

@@ -1,6 +1,7 @@
 """Signing up for warnings in a real browser: the address picked from the search's suggestions
 (with JavaScript) or found by the button (without), the code from the SMS typed in, and the
-confirmation; every page, an error page included, passes axe-core (WCAG 2.1 AA)."""
+confirmation; every page (an error page, the manage and unsubscribe pages included) passes
+axe-core (WCAG 2.1 AA)."""
 
 from __future__ import annotations
 
@@ -141,6 +142,9 @@ def test_every_page_of_the_sign_up_passes_axe(
         page.locator("form button[type=submit]").click()
         page.wait_for_load_state()
         assert "/varsel/bekreftet/" in page.url
+        _axe(page)
+        page.locator("main a[href*='/varsel/endre/']").click()
+        page.wait_for_load_state()
         _axe(page)
         page.locator("main a[href*='/varsel/av/']").click()
         page.wait_for_load_state()

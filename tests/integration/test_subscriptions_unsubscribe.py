@@ -136,3 +136,35 @@ def test_another_municipalitys_links_and_addresses_are_refused(roomy: Flask) -> 
     started = sign_up(client, [address_id], phone="41239998", sms="y")
     path = started.headers["Location"]
     assert client.get(path.replace("/demo/", "/annen/")).status_code == 404
+
+
+def test_the_manage_link_changes_addresses_channels_and_language(roomy: Flask) -> None:
+    token, subscriber_id = _subscribed(roomy)
+    client = roomy.test_client()
+    path = f"/demo/varsel/endre/{token}"
+    page = client.get(path)
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
+    first_id, _ = demo_address(roomy, "Bakkevegen", 1)
+    second_id, label = demo_address(roomy, "Bakkevegen", 2)
+    form = {"csrf_token": csrf_token(client, path), "address_id": [str(first_id)]}
+    found = client.post(path, data={**form, "action": "find", "adresse": label})
+    assert parse(found.get_data(as_text=True)).find("input", id=f"address-{second_id}")
+    saved = client.post(
+        path,
+        data={
+            **form,
+            "action": "save",
+            "address_id": [str(second_id)],
+            "email_channel": "y",
+            "language": "en",
+        },
+    )
+    assert saved.status_code == 303
+    with db_session(roomy) as session:
+        subscriber = session.get(Subscriber, subscriber_id)
+        assert subscriber is not None
+        assert [s.address_id for s in subscriber.subscriptions] == [second_id]
+        assert subscriber.channels == ("email",) and subscriber.language == "en"
+    nothing = client.post(path, data={**form, "action": "save", "address_id": [], "sms": "y"})
+    assert nothing.status_code == 422 and "minst én adresse" in nothing.get_data(as_text=True)
+    assert client.get(f"/annen/varsel/endre/{token}").status_code == 404
