@@ -146,6 +146,7 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
     if app.config["PUBLIC_STAMP_TTL_S"] is None:
         app.config["PUBLIC_STAMP_TTL_S"] = 1.0 if served else 0
     validate_config(app.config)
+    _check_subscribe_limits(app.config)
 
 
 def resolve_database_url(app: Flask) -> str:
@@ -176,11 +177,6 @@ def validate_config(config: Any) -> None:
         check_report_settings(config)
     except ReportConfigError as exc:
         raise ConfigError(str(exc)) from exc
-    for name in ("SUBSCRIBE_LIMIT_PER_CLIENT", "CONFIRM_LIMIT_PER_CLIENT"):
-        try:
-            parse_many(str(config[name]))
-        except ValueError as exc:
-            raise ConfigError(f"STATUSMAP_{name} must be limits like 5/minute;20/day") from exc
     proxies = config["PROXY_COUNT"]
     if isinstance(proxies, bool) or not isinstance(proxies, int) or proxies < 0:
         raise ConfigError(f"STATUSMAP_PROXY_COUNT must be a whole number >= 0, got {proxies!r}")
@@ -206,6 +202,15 @@ def validate_config(config: Any) -> None:
             f"STATUSMAP_BABEL_DEFAULT_TIMEZONE must be {TIME_ZONE} (times are shown in Norwegian"
             f" time and named CET/CEST), got {zone!r}"
         )
+
+
+def _check_subscribe_limits(config: Any) -> None:
+    """The sign-up and code limits must be Flask-Limiter limit strings."""
+    for name in ("SUBSCRIBE_LIMIT_PER_CLIENT", "CONFIRM_LIMIT_PER_CLIENT"):
+        try:
+            parse_many(str(config[name]))
+        except ValueError as exc:
+            raise ConfigError(f"STATUSMAP_{name} must be limits like 5/minute;20/day") from exc
 
 
 def _check_frame_ancestors(ancestors: object) -> None:

@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response
 from statusmap import db
 from statusmap.addresses.search import address_label
 from statusmap.extensions import address_lookup
+from statusmap.models import Address
 from statusmap.models import Municipality
 from statusmap.models import Subscriber
 from statusmap.municipalities import get_municipality
@@ -51,23 +52,11 @@ def manage_subscription(slug: str, token: str) -> Response:
             status = 400
         elif address_lookup():
             candidates = look_up(municipality, form, chosen)
+        elif _saved(subscriber, form, chosen):
+            flash(_("Endringene er lagret."), "info")
+            return redirect(url_for(".manage_subscription", slug=slug, token=token), 303)
         else:
-            try:
-                change_subscription(
-                    db.session(),
-                    subscriber,
-                    address_ids=[a.id for a in chosen],
-                    channels=form.channels(),
-                    language=form.language.data or "nb",
-                )
-            except SignupRefused as refused:
-                db.session().rollback()
-                form.refuse(refused)
-                status = 422
-            else:
-                db.session().commit()
-                flash(_("Endringene er lagret."), "info")
-                return redirect(url_for(".manage_subscription", slug=slug, token=token), 303)
+            status = 422
     page = render_template(
         "public/subscribe_manage.html",
         m=municipality,
@@ -78,6 +67,24 @@ def manage_subscription(slug: str, token: str) -> Response:
         address_label=address_label,
     )
     return no_store(page, status)
+
+
+def _saved(subscriber: Subscriber, form: ManageForm, chosen: list[Address]) -> bool:
+    """Keep the ticked choices (committed), or show why not (False)."""
+    try:
+        change_subscription(
+            db.session(),
+            subscriber,
+            address_ids=[a.id for a in chosen],
+            channels=form.channels(),
+            language=form.language.data or "nb",
+        )
+    except SignupRefused as refused:
+        db.session().rollback()
+        form.refuse(refused)
+        return False
+    db.session().commit()
+    return True
 
 
 def _fill(form: ManageForm, subscriber: Subscriber) -> None:
