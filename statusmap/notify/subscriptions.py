@@ -16,8 +16,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from datetime import timedelta
 
+from sqlalchemy import String
+from sqlalchemy import cast
 from sqlalchemy import delete
 from sqlalchemy import func
+from sqlalchemy import literal
 from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy import update
@@ -26,6 +29,7 @@ from sqlalchemy.orm import Session
 from statusmap.models import Address
 from statusmap.models import Subscriber
 from statusmap.models import SubscriberSignup
+from statusmap.models.notification import OPEN_MESSAGE_STATUSES
 from statusmap.models.notification import OutboxMessage
 from statusmap.models.notification import Variant
 from statusmap.models.subscriber import LANGUAGES
@@ -244,10 +248,23 @@ def confirm_signup(
 
 
 def purge_expired_signups(session: Session, now: datetime) -> int:
-    """Delete sign-ups whose code has expired (kept an hour longer, for the per-contact limit)."""
+    """Delete sign-ups whose code has expired (kept an hour longer, for the per-contact limit),
+    and the contacts and codes of confirmation messages done with by then."""
     result = session.execute(
         delete(SubscriberSignup)
         .where(SubscriberSignup.expires_at < now - timedelta(hours=1))
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.variant == Variant.CONFIRM,
+            OutboxMessage.event_id.is_(None),
+            OutboxMessage.created_at < now - CONFIRM_TTL - timedelta(hours=1),
+            OutboxMessage.status.not_in(OPEN_MESSAGE_STATUSES),
+            OutboxMessage.body != "",
+        )
+        .values(recipient=literal("erased:", String) + cast(OutboxMessage.id, String), body="")
         .execution_options(synchronize_session=False)
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -18,6 +18,7 @@ from statusmap.models import Subscriber
 from statusmap.models import SubscriberSignup
 from statusmap.models.base import utcnow
 from statusmap.models.notification import MessageStatus
+from statusmap.models.notification import OutboxMessage
 from tests.conftest import rolled_back_app
 from tests.html_tree import parse
 from tests.integration.subscription_helpers import PAGE
@@ -230,3 +231,22 @@ def test_the_status_page_and_the_affected_answer_lead_to_the_sign_up(roomy: Flas
     )
     page = parse(client.get(link).get_data(as_text=True))
     assert page.find("input", id=f"address-{address_id}").attrs.get("checked") is not None
+
+
+def test_old_sign_ups_and_sent_codes_are_forgotten(roomy: Flask) -> None:
+    client = roomy.test_client()
+    address_id, _ = demo_address(roomy, "Bakkevegen", 1)
+    sign_up(client, [address_id], phone="41230001", sms="y")
+    with db_session(roomy) as session:
+        long_ago = utcnow() - timedelta(hours=3)
+        session.execute(update(SubscriberSignup).values(created_at=long_ago, expires_at=long_ago))
+        session.execute(
+            update(OutboxMessage).values(created_at=long_ago, status=MessageStatus.SENT)
+        )
+        session.commit()
+    sign_up(client, [address_id], phone="41230002", sms="y")  # any sign-up tidies up
+    assert last_codes(roomy, "+4741230001") == []
+    with db_session(roomy) as session:
+        assert session.scalar(select(func.count(SubscriberSignup.id))) == 1
+        bodies = session.scalars(select(OutboxMessage.body).order_by(OutboxMessage.id)).all()
+        assert bodies[0] == "" and "41230001" not in str(bodies)
