@@ -4,6 +4,7 @@ limit, a second sign-up with a known number, and refusals shown beside their fie
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -250,3 +251,12 @@ def test_old_sign_ups_and_sent_codes_are_forgotten(roomy: Flask) -> None:
         assert session.scalar(select(func.count(SubscriberSignup.id))) == 1
         bodies = session.scalars(select(OutboxMessage.body).order_by(OutboxMessage.id)).all()
         assert bodies[0] == "" and "41230001" not in str(bodies)
+
+
+def test_who_chose_calls_only_hears_the_code_read_out(roomy: Flask) -> None:
+    address_id, _ = demo_address(roomy, "Bakkevegen", 1)
+    answer = sign_up(roomy.test_client(), [address_id], phone="22225555", voice="y")
+    assert answer.status_code == 303
+    (call,) = last_codes(roomy, "+4722225555")  # a landline: no SMS
+    digits = re.search(r"er ((\d, ){5}\d)\.", call.body or "")
+    assert call.channel == "voice" and digits, call.body
