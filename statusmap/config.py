@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from limits import parse_many
 
 from statusmap.notify.channel_settings import CHANNEL_DEFAULTS
 from statusmap.notify.channel_settings import ChannelConfigError
@@ -115,6 +116,9 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_HEADERS_ENABLED": True,
     "REPORT_LIMIT_PER_CLIENT": "5/minute;30/day",
     "REPORT_LIMIT_PER_AREA": "120/minute",
+    # Sign-ups for warnings and their codes, per client (public/subscribe_views.py).
+    "SUBSCRIBE_LIMIT_PER_CLIENT": "5/minute;20/day",
+    "CONFIRM_LIMIT_PER_CLIENT": "10/minute;60/day",
     # Base-map tiles through our own proxy (/tiles/...): statusmap/tiles/settings.py.
     **TILE_DEFAULTS,
     # Crowd reports: the public layer's generalisation, contact retention (reports/settings.py).
@@ -147,6 +151,7 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
     if app.config["PUBLIC_STAMP_TTL_S"] is None:
         app.config["PUBLIC_STAMP_TTL_S"] = 1.0 if served else 0
     validate_config(app.config)
+    _check_subscribe_limits(app.config)
 
 
 def resolve_database_url(app: Flask) -> str:
@@ -206,6 +211,15 @@ def validate_config(config: Any) -> None:
             f"STATUSMAP_BABEL_DEFAULT_TIMEZONE must be {TIME_ZONE} (times are shown in Norwegian"
             f" time and named CET/CEST), got {zone!r}"
         )
+
+
+def _check_subscribe_limits(config: Any) -> None:
+    """The sign-up and code limits must be Flask-Limiter limit strings."""
+    for name in ("SUBSCRIBE_LIMIT_PER_CLIENT", "CONFIRM_LIMIT_PER_CLIENT"):
+        try:
+            parse_many(str(config[name]))
+        except ValueError as exc:
+            raise ConfigError(f"STATUSMAP_{name} must be limits like 5/minute;20/day") from exc
 
 
 def _check_frame_ancestors(ancestors: object) -> None:

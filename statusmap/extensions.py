@@ -67,3 +67,27 @@ def limited_reports(view: View) -> View:
         methods=["POST"],
     )
     return per_client(per_area(view))  # type: ignore[return-value]
+
+
+def address_lookup() -> bool:
+    """A sign-up form's "Søk" (a typed address to find), which sends nothing."""
+    return request.form.get("action") == "find" and bool(request.form.get("adresse", "").strip())
+
+
+def limited_signups(view: View) -> View:
+    """The sign-up form: its sending POSTs (not the address look-ups) limited per client."""
+    return limiter.limit(  # type: ignore[return-value]
+        lambda: str(current_app.config["SUBSCRIBE_LIMIT_PER_CLIENT"]),
+        scope="subscribe-client",
+        methods=["POST"],
+        exempt_when=address_lookup,
+    )(view)
+
+
+def limited_confirms(view: View) -> View:
+    """Code attempts: POSTs limited per client, on top of each sign-up's own attempt limit."""
+    return limiter.shared_limit(  # type: ignore[return-value]
+        lambda: str(current_app.config["CONFIRM_LIMIT_PER_CLIENT"]),
+        scope="confirm-client",
+        methods=["POST"],
+    )(view)

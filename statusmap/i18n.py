@@ -76,6 +76,12 @@ AUDIT_ACTION_LABELS = {
     "purge_contact": _l("Slettet kontaktinformasjon (lagringstid ute)"),
     "open311_key_create": _l("Laget Open311-nøkkel"),
     "open311_key_revoke": _l("Trakk tilbake Open311-nøkkel"),
+    "import_subscribers": _l("Importerte abonnenter"),
+    "export_subscriber": _l("Lastet ned opplysninger om abonnent"),
+    "delete_subscriber": _l("Slettet abonnent"),
+    "flag_vulnerable": _l("Merket abonnent som sårbar"),
+    "unflag_vulnerable": _l("Fjernet sårbar-merke på abonnent"),
+    "unsubscribe": _l("Abonnent meldte seg av"),
 }
 
 STATUS_LABELS = {

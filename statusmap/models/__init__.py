@@ -26,6 +26,7 @@ from statusmap.models.report import ReportKind
 from statusmap.models.report import ReportStatus
 from statusmap.models.street import Street
 from statusmap.models.subscriber import Subscriber
+from statusmap.models.subscriber import SubscriberSignup
 from statusmap.models.subscriber import Subscription
 from statusmap.models.user import LoginFailure
 from statusmap.models.user import Membership
@@ -60,6 +61,7 @@ __all__ = [
     "Role",
     "Street",
     "Subscriber",
+    "SubscriberSignup",
     "Subscription",
     "User",
     "Variant",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import JSON
 from sqlalchemy import ForeignKey
 from sqlalchemy import Index
 from sqlalchemy import String
@@ -108,3 +109,35 @@ class Subscription(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     subscriber: Mapped[Subscriber] = relationship(back_populates="subscriptions")
+
+
+class SubscriberSignup(Base):
+    """A sign-up waiting for its code (double opt-in): nothing is subscribed until it is confirmed.
+
+    Kept apart from `Subscriber` so that a second sign-up with a known phone or e-mail changes
+    nothing of that subscriber until the code comes back (and reveals nothing about them); on
+    confirmation it is merged into the subscriber with that contact, or becomes a new one, and
+    deleted. Unconfirmed sign-ups are deleted once expired.
+    """
+
+    __tablename__ = "subscriber_signup"
+    __table_args__ = (
+        Index("ix_subscriber_signup_created", "municipality_id", "created_at"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id", ondelete="CASCADE"))
+    # The secret in the confirmation page's address and the e-mail's confirm link.
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    phone: Mapped[str | None] = mapped_column(String(20))
+    email: Mapped[str | None] = mapped_column(String(254))
+    language: Mapped[str] = mapped_column(String(2), default="nb")
+    wants_sms: Mapped[bool] = mapped_column(default=False)
+    wants_voice: Mapped[bool] = mapped_column(default=False)
+    wants_email: Mapped[bool] = mapped_column(default=False)
+    address_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    code_hash: Mapped[str] = mapped_column(String(64))  # HMAC of the code; the code is not kept
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

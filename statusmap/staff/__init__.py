@@ -11,6 +11,7 @@ from statusmap.staff import lifecycle_views  # noqa: F401
 from statusmap.staff import open311_key_views  # noqa: F401
 from statusmap.staff import report_action_views  # noqa: F401
 from statusmap.staff import report_views  # noqa: F401
+from statusmap.staff import subscriber_views  # noqa: F401
 from statusmap.staff import template_views  # noqa: F401
 from statusmap.staff import user_views  # noqa: F401
 from statusmap.staff import views  # noqa: F401
