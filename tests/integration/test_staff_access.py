@@ -22,7 +22,9 @@ from statusmap.db import get_db
 from statusmap.models import AuditEvent
 from statusmap.models import Incident
 from statusmap.models import Role
+from statusmap.models.base import utcnow
 from statusmap.municipalities import get_municipality
+from statusmap.open311.keys import create_key
 from tests.factories import make_incident
 from tests.factories import make_municipality
 from tests.report_helpers import make_report
@@ -65,6 +67,8 @@ def world(app: Flask) -> Iterator[World]:
         other_incident = make_incident(session, other, box(8.06, 58.13, 8.07, 58.14))
         report = make_report(session, demo, 10.56, 60.362)
         other_report = make_report(session, other, 8.08, 58.145)
+        key, _secret = create_key(session, demo, "Appen", actor="test", now=utcnow())
+        other_key, _secret = create_key(session, other, "Appen", actor="test", now=utcnow())
         session.commit()
         values = {
             "slug": "demo",
@@ -72,10 +76,12 @@ def world(app: Flask) -> Iterator[World]:
             "user_id": demo_admin.id,
             "kind": "boil_water",
             "report_id": report.id,
+            "key_id": key.id,
         }
         other_values = {**values, "slug": "annen", "incident_id": other_incident.id}
         other_values["report_id"] = other_report.id
         other_values["user_id"] = other_admin.id
+        other_values["key_id"] = other_key.id
     # Outside the app context: each request of the test client gets its own `g`, as in a server.
     yield World(app, values, other_values)
 
@@ -156,7 +162,7 @@ def test_staff_of_another_municipality_learn_nothing(world: World) -> None:
         targets = [url(world.app, endpoint, world.values)]
         # Their own municipality's address with demo's incident or user: still not theirs.
         mixed = {**world.values, "slug": "annen"}
-        if rule.arguments & {"incident_id", "user_id", "report_id"}:
+        if rule.arguments & {"incident_id", "user_id", "report_id", "key_id"}:
             targets.append(url(world.app, endpoint, mixed))
         missing = url(world.app, endpoint, {**world.values, "slug": "finnes-ikke"})
         nowhere = client.open(missing, method=method, data={"csrf_token": token})
