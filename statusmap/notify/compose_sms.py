@@ -98,7 +98,7 @@ def _candidates(facts: SmsFacts, variant: Variant, language: str) -> list[list[s
     head = f"{facts.sender}: {lead(language, variant)}{facts.title}".rstrip(".") + "."
     more = word(language, "more", link=facts.link) if facts.link else ""
     if variant is Variant.NO_LONGER:
-        return [[head, word(language, "no_longer"), more]]
+        return [[head, word(language, "no_longer"), more], [head, more]]
     if variant is Variant.RESOLVED:
         return [[head, facts.summary, more], [head, more]]
     end = word(language, "expected_end", time=facts.expected_end) if facts.expected_end else ""
