@@ -6,6 +6,7 @@ from statusmap.public import embed_views  # noqa: F401
 from statusmap.public import incident_views  # noqa: F401
 from statusmap.public import report_views  # noqa: F401
 from statusmap.public import share_views  # noqa: F401
+from statusmap.public import short_link_views  # noqa: F401
 from statusmap.public import views  # noqa: F401
 from statusmap.public.blueprint import bp
 

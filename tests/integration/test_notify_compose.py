@@ -15,6 +15,7 @@ from statusmap.incidents.message_templates import default_texts
 from statusmap.incidents.message_templates import render
 from statusmap.incidents.placeholders import PlaceholderValues
 from statusmap.models import IncidentKind
+from statusmap.models import IncidentStatus
 from statusmap.models import NotificationContent
 from statusmap.models import Variant
 from statusmap.models.base import utcnow
@@ -167,3 +168,16 @@ def test_an_event_is_composed_per_variant_language_and_channel(session: Session)
     )
     facts = facts_of(incident, "en", "https://vann.example.no")
     assert facts.sender == "Vann og avløp, Tekstby"  # bokmål where English is missing
+
+
+def test_the_short_link_leads_to_the_incident_page(app, client, session: Session) -> None:
+    town = make_municipality(session, slug="lenkeby", kommunenummer="4297")
+    incident = make_incident(session, town, MultiPolygon([box(8.06, 58.13, 8.08, 58.15)]))
+    draft = make_incident(session, town, incident.area, status=IncidentStatus.DRAFT)
+    session.commit()
+    answer = client.get(f"/h/{incident.id}")
+    assert answer.status_code == 302
+    assert answer.headers["Location"].endswith(f"/lenkeby/hendelse/{incident.id}")
+    assert client.get(answer.headers["Location"]).status_code == 200
+    assert client.get(f"/h/{draft.id}").status_code == 404
+    assert client.get("/h/999999").status_code == 404
