@@ -67,6 +67,9 @@ AUDIT_ACTION_LABELS = {
     "enable_user": _l("Aktiverte bruker"),
     "edit_template": _l("Endret meldingsmal"),
     "export_addresses": _l("Lastet ned adresseliste"),
+    "notify_resend": _l("Sendte varsler på nytt"),
+    "notify_test": _l("Sendte testvarsel til seg selv"),
+    "notify_rest": _l("Varslet resten av abonnentene"),
 }
 
 STATUS_LABELS = {
