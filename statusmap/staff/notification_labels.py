@@ -24,7 +24,3 @@ MESSAGE_STATUS_LABELS = {
     MessageStatus.UNCERTAIN: _l("Usikker"),
     MessageStatus.CANCELLED: _l("Stoppet"),
 }
-AUDIENCE_LABELS = {
-    "all": _l("Alle, sårbare først"),
-    "vulnerable_only": _l("Bare sårbare"),
-}
