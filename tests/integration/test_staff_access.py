@@ -32,7 +32,12 @@ from tests.staff_helpers import make_user
 
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 # Pages only editors may read: the new-incident form, and lists naming vulnerable subscribers.
-EDITOR_PAGES = {"staff.new_incident", "staff.affected_addresses_csv", "staff.address_points"}
+EDITOR_PAGES = {
+    "staff.new_incident",
+    "staff.affected_addresses_csv",
+    "staff.address_points",
+    "staff.notifications",  # recipients' (masked) numbers and addresses: editors only
+}
 
 
 @dataclass
