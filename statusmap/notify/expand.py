@@ -2,11 +2,11 @@
 
 The worker calls `expand_pending` in every loop. An event is claimed with `FOR UPDATE SKIP
 LOCKED` (PostgreSQL: several workers each take another event; SQLite: the writer's lock makes
-it one at a time), its texts are composed (compose.py), and its messages are written by one
-`INSERT ... SELECT ... ON CONFLICT DO NOTHING` per channel from the subscribers inside the area
-of THAT version (gis/queries/subscriber_targets.py): no Python loop over recipients, and a
-repeated expansion adds nothing (the unique recipient per event and channel, and an
-idempotency key made of the same three: `e<event>-<channel>-<subscriber>`).
+it one at a time), its texts are composed (compose.py), and all its messages are written by one
+`INSERT ... SELECT ... ON CONFLICT DO NOTHING` from the subscribers inside the area of THAT
+version (gis/queries/subscriber_targets.py) joined with the channels each chose: no Python loop
+over recipients, and a repeated expansion adds nothing (the unique recipient per event and
+channel, and an idempotency key made of the same three: `e<event>-<channel>-<subscriber>`).
 
 Who gets what: PUBLISHED -> NEW, UPDATED -> UPDATE and RESOLVED -> RESOLVED to those inside;
 AREA_CHANGED compares the area of the version announced before (previous_version): newly
@@ -29,7 +29,9 @@ from sqlalchemy import case
 from sqlalchemy import cast
 from sqlalchemy import exists
 from sqlalchemy import literal
+from sqlalchemy import or_
 from sqlalchemy import select
+from sqlalchemy import true
 from sqlalchemy import union_all
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects import sqlite
@@ -144,9 +146,7 @@ def expand_event(session: Session, event: NotificationEvent, base_url: str) -> i
     snapshot = dict(revision.snapshot) if revision else None
     compose_event(session, event, incident, variants, base_url, snapshot)
     skip = original.id if original is not event else None
-    written = sum(
-        insert_messages(session, event, targets, channel, already_in=skip) for channel in CHANNELS
-    )
+    written = insert_messages(session, event, targets, already_in=skip)
     event.status, event.expanded_at = EventStatus.EXPANDED, utcnow()
     session.flush()
     return written
@@ -170,44 +170,48 @@ def area_targets(
     area: BaseGeometry | None,
     before: BaseGeometry | None,
 ) -> Any:
-    """Newly covered (NEW), still covered (UPDATE) and no longer covered (NO_LONGER)."""
+    """Newly covered (NEW), still covered (UPDATE) and no longer covered (NO_LONGER).
 
-    def inside(which: BaseGeometry | None, name: str) -> Any:
-        return subscribers_inside(session, municipality_id, which).subquery(name)
-
-    new_a, old_a, new_b, old_b, new_c, old_c = (
-        inside(area, "new_a"),
-        inside(before, "old_a"),
-        inside(area, "new_b"),
-        inside(before, "old_b"),
-        inside(area, "new_c"),
-        inside(before, "old_c"),
-    )
+    Each side's subscribers are found once (a CTE), then compared by id.
+    """
+    new = subscribers_inside(session, municipality_id, area).cte("inside_new")
+    old = subscribers_inside(session, municipality_id, before).cte("inside_old")
     fresh = (
-        select(new_a.c.subscriber_id, new_a.c.vulnerable, _variant(Variant.NEW))
-        .outerjoin(old_a, old_a.c.subscriber_id == new_a.c.subscriber_id)
-        .where(old_a.c.subscriber_id.is_(None))
+        select(new.c.subscriber_id, new.c.vulnerable, _variant(Variant.NEW))
+        .outerjoin(old, old.c.subscriber_id == new.c.subscriber_id)
+        .where(old.c.subscriber_id.is_(None))
     )
-    still = select(new_b.c.subscriber_id, new_b.c.vulnerable, _variant(Variant.UPDATE)).join(
-        old_b, old_b.c.subscriber_id == new_b.c.subscriber_id
+    still = select(new.c.subscriber_id, new.c.vulnerable, _variant(Variant.UPDATE)).join(
+        old, old.c.subscriber_id == new.c.subscriber_id
     )
     gone = (
-        select(old_c.c.subscriber_id, old_c.c.vulnerable, _variant(Variant.NO_LONGER))
-        .outerjoin(new_c, new_c.c.subscriber_id == old_c.c.subscriber_id)
-        .where(new_c.c.subscriber_id.is_(None))
+        select(old.c.subscriber_id, old.c.vulnerable, _variant(Variant.NO_LONGER))
+        .outerjoin(new, new.c.subscriber_id == old.c.subscriber_id)
+        .where(new.c.subscriber_id.is_(None))
     )
     return union_all(fresh, still, gone)
 
 
-def _message_rows(
-    event: NotificationEvent, targets: Any, channel: str, already_in: int | None
-) -> Select[Any]:
-    """The SELECT of one channel's new outbox rows (one per target who chose the channel)."""
-    target = targets.subquery("target")
-    recipient = Subscriber.email if channel == "email" else Subscriber.phone
-    wants = {"sms": Subscriber.wants_sms, "voice": Subscriber.wants_voice}.get(
-        channel, Subscriber.wants_email
+def _channels() -> Any:
+    """The channels as rows (one column, `channel`), to join each target with what they chose."""
+    rows = [select(cast(literal(name), String(10)).label("channel")) for name in CHANNELS]
+    return union_all(*rows).subquery("chosen")
+
+
+def _chose(channel: Any) -> Any:
+    """Whether the subscriber chose this channel and has the address it needs."""
+    return or_(
+        and_(channel == "sms", Subscriber.wants_sms.is_(True), Subscriber.phone.is_not(None)),
+        and_(channel == "voice", Subscriber.wants_voice.is_(True), Subscriber.phone.is_not(None)),
+        and_(channel == "email", Subscriber.wants_email.is_(True), Subscriber.email.is_not(None)),
     )
+
+
+def _message_rows(event: NotificationEvent, targets: Any, already_in: int | None) -> Select[Any]:
+    """The SELECT of the event's new outbox rows: one per target and channel they chose."""
+    target = targets.subquery("target")
+    chosen = _channels()
+    channel = chosen.c.channel
     now = literal(utcnow(), UTCDateTime())
     content = NotificationContent
     query = (
@@ -217,21 +221,22 @@ def _message_rows(
             literal(event.municipality_id),
             literal(event.incident_id),
             Subscriber.id,
-            cast(literal(channel), String(10)),
-            recipient,
+            channel,
+            case((channel == "email", Subscriber.email), else_=Subscriber.phone),
             Subscriber.language,
             target.c.variant,
             case((target.c.vulnerable == 1, 0), else_=1),
             cast(literal(MessageStatus.QUEUED.value), String(20)),
             literal(0),
             now,
-            literal(f"e{event.id}-{channel}-") + cast(Subscriber.id, String),
+            literal(f"e{event.id}-") + channel + "-" + cast(Subscriber.id, String),
             cast(literal(""), String(500)),
             now,
             now,
         )
         .select_from(target)
         .join(Subscriber, Subscriber.id == target.c.subscriber_id)
+        .join(chosen, _chose(channel))
         .join(
             content,
             and_(
@@ -241,7 +246,6 @@ def _message_rows(
                 content.channel == channel,
             ),
         )
-        .where(wants.is_(True), recipient.is_not(None))
     )
     if event.audience is Audience.VULNERABLE_ONLY:
         query = query.where(target.c.vulnerable == 1)
@@ -250,19 +254,14 @@ def _message_rows(
             OutboxMessage.event_id == already_in, OutboxMessage.subscriber_id == Subscriber.id
         )
         query = query.where(~got)
-    return query
+    return query.where(true())  # SQLite: a WHERE before ON CONFLICT, or it parses as a join's
 
 
 def insert_messages(
-    session: Session,
-    event: NotificationEvent,
-    targets: Any,
-    channel: str,
-    *,
-    already_in: int | None,
+    session: Session, event: NotificationEvent, targets: Any, *, already_in: int | None
 ) -> int:
-    """Write one channel's messages of an event in one statement; how many were new."""
-    rows = _message_rows(event, targets, channel, already_in)
+    """Write all the event's messages in one statement; how many were new."""
+    rows = _message_rows(event, targets, already_in)
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = insert(OutboxMessage).from_select(list(_COLUMNS), rows).on_conflict_do_nothing()
