@@ -16,11 +16,14 @@ from sqlalchemy.orm import Session
 
 from statusmap.incidents.lifecycle import change_area
 from statusmap.incidents.lifecycle import resolve_incident
+from statusmap.incidents.lifecycle import schedule_incident
 from statusmap.incidents.operations import IncidentInput
 from statusmap.incidents.operations import edit_incident
+from statusmap.incidents.scheduler import run_due
 from statusmap.models import Audience
 from statusmap.models import EventKind
 from statusmap.models import Incident
+from statusmap.models import IncidentStatus
 from statusmap.models import Municipality
 from statusmap.models import NotificationEvent
 from statusmap.models import OutboxMessage
@@ -209,3 +212,18 @@ def test_expanding_twice_adds_nothing(session: Session, town: Municipality) -> N
         select(OutboxMessage.id).where(OutboxMessage.event_id == event.id)
     ).all()
     assert sorted(again) == sorted(first) and len(first) == 5
+
+
+def test_a_plan_is_announced_when_scheduled_and_updated_when_it_starts(
+    session: Session, town: Municipality
+) -> None:
+    draft = make_incident(session, town, FIRST, status=IncidentStatus.DRAFT)
+    assert _events(session, draft) == []
+    start = utcnow() + timedelta(hours=2)
+    schedule_incident(session, draft, expected_version=draft.version, actor="test", starts_at=start)
+    [published] = _events(session, draft)
+    assert published.kind is EventKind.PUBLISHED
+    assert run_due(session, start + timedelta(minutes=1))  # the scheduler starts it
+    events = _events(session, draft)
+    assert [e.kind for e in events] == [EventKind.PUBLISHED, EventKind.UPDATED]
+    assert events[-1].actor == "scheduler"
