@@ -20,6 +20,7 @@ from datetime import timedelta
 
 from shapely import affinity
 from shapely.geometry import MultiPolygon
+from shapely.geometry import Polygon
 from sqlalchemy import func
 from sqlalchemy import insert
 from sqlalchemy import select
@@ -32,6 +33,7 @@ from statusmap.incidents.lifecycle import change_area
 from statusmap.incidents.operations import IncidentInput
 from statusmap.incidents.operations import create_incident
 from statusmap.migrations import upgrade
+from statusmap.models import Incident
 from statusmap.models import IncidentKind
 from statusmap.models import IncidentStatus
 from statusmap.models import Municipality
@@ -83,20 +85,9 @@ def _subscribers(session: Session, municipality_id: int, address_ids: list[int])
     session.execute(insert(Subscription), links)
 
 
-def run(url: str, subscribers: int) -> dict[str, float]:
-    """Build the data, publish, expand; then change the area and expand again. Seconds each."""
-    engine = make_engine(url)
-    with engine.begin() as connection:
-        upgrade(connection)
-    session = Session(engine)
-    municipality_id, zone = populate(session, subscribers * 4, subscribers, 200)
-    inside = address_ids_in_area(session, municipality_id, zone)
-    everything = list(session.scalars(select(func.min(Subscription.id))))  # warm the metadata
-    del everything
-    _subscribers(session, municipality_id, inside[:subscribers])
-    session.commit()
+def _publish(session: Session, municipality_id: int, zone: Polygon) -> Incident:
+    """An active boil-water notice over the zone, committed (its event pending)."""
     municipality = session.get_one(Municipality, municipality_id)
-    now = utcnow()
     incident = create_incident(
         session,
         municipality,
@@ -105,17 +96,31 @@ def run(url: str, subscribers: int) -> dict[str, float]:
             status=IncidentStatus.ACTIVE,
             title={"nb": "Kokepåbud"},
             area=MultiPolygon([zone]),
-            starts_at=now - timedelta(hours=1),
+            starts_at=utcnow() - timedelta(hours=1),
         ),
         actor="benchmark",
     )
     session.commit()
+    return incident
+
+
+def run(url: str, subscribers: int) -> dict[str, float]:
+    """Build the data, publish, expand; then change the area and expand again. Seconds each."""
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        upgrade(connection)
+    session = Session(engine)
+    municipality_id, zone = populate(session, subscribers * 4, subscribers, 200)
+    inside = address_ids_in_area(session, municipality_id, zone)
+    _subscribers(session, municipality_id, inside[:subscribers])
+    session.commit()
+    incident = _publish(session, municipality_id, zone)
     started = time.perf_counter()
     expand_pending(session, limit=1, base_url="https://vann.example.no")
     publish = time.perf_counter() - started
     messages = session.scalar(select(func.count(OutboxMessage.id)))
     moved = MultiPolygon([affinity.scale(zone, 0.7, 0.7)])  # an inner part stays covered
-    incident = session.get_one(type(incident), incident.id)
+    incident = session.get_one(Incident, incident.id)
     change_area(session, incident, moved, expected_version=incident.version, actor="benchmark")
     session.commit()
     started = time.perf_counter()

@@ -207,33 +207,38 @@ def _chose(channel: Any) -> Any:
     )
 
 
+def _row_values(event: NotificationEvent, target: Any, channel: Any) -> list[Any]:
+    """The values of one new outbox row, in the order of _COLUMNS."""
+    now = literal(utcnow(), UTCDateTime())
+    return [
+        literal(event.id),
+        NotificationContent.id,
+        literal(event.municipality_id),
+        literal(event.incident_id),
+        Subscriber.id,
+        channel,
+        case((channel == "email", Subscriber.email), else_=Subscriber.phone),
+        Subscriber.language,
+        target.c.variant,
+        case((target.c.vulnerable == 1, 0), else_=1),
+        cast(literal(MessageStatus.QUEUED.value), String(20)),
+        literal(0),
+        now,
+        literal(f"e{event.id}-") + channel + "-" + cast(Subscriber.id, String),
+        cast(literal(""), String(500)),
+        now,
+        now,
+    ]
+
+
 def _message_rows(event: NotificationEvent, targets: Any, already_in: int | None) -> Select[Any]:
     """The SELECT of the event's new outbox rows: one per target and channel they chose."""
     target = targets.subquery("target")
     chosen = _channels()
     channel = chosen.c.channel
-    now = literal(utcnow(), UTCDateTime())
     content = NotificationContent
     query = (
-        select(
-            literal(event.id),
-            content.id,
-            literal(event.municipality_id),
-            literal(event.incident_id),
-            Subscriber.id,
-            channel,
-            case((channel == "email", Subscriber.email), else_=Subscriber.phone),
-            Subscriber.language,
-            target.c.variant,
-            case((target.c.vulnerable == 1, 0), else_=1),
-            cast(literal(MessageStatus.QUEUED.value), String(20)),
-            literal(0),
-            now,
-            literal(f"e{event.id}-") + channel + "-" + cast(Subscriber.id, String),
-            cast(literal(""), String(500)),
-            now,
-            now,
-        )
+        select(*_row_values(event, target, channel))
         .select_from(target)
         .join(Subscriber, Subscriber.id == target.c.subscriber_id)
         .join(chosen, _chose(channel))

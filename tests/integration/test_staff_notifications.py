@@ -166,11 +166,8 @@ def test_publish_to_vulnerable_only_then_the_rest(app: Flask, editor: FlaskClien
     assert "Send varselet til resten av abonnentene" not in page  # once only
 
 
-def test_resolve_and_area_change_from_the_forms_are_announced(
-    app: Flask, editor: FlaskClient
-) -> None:
-    incident_id = _new_draft(editor)
-    assert _post(editor, incident_id, "publish").status_code == 302
+def _move(editor: FlaskClient, incident_id: int):  # type: ignore[no-untyped-def]
+    """Save the edit form with the area moved to MOVED (and everything else as it was)."""
     token = csrf_token(editor, f"/staff/demo/incidents/{incident_id}")
     page = editor.get(f"/staff/demo/incidents/{incident_id}").get_data(as_text=True)
     start = re.search(r'name="starts_at" type="datetime-local" value="([^"]+)"', page)
@@ -185,7 +182,15 @@ def test_resolve_and_area_change_from_the_forms_are_announced(
         "area": json.dumps(mapping(MOVED)),
         "audience": "all",
     }
-    assert editor.post(f"/staff/demo/incidents/{incident_id}", data=edit).status_code == 302
+    return editor.post(f"/staff/demo/incidents/{incident_id}", data=edit)
+
+
+def test_resolve_and_area_change_from_the_forms_are_announced(
+    app: Flask, editor: FlaskClient
+) -> None:
+    incident_id = _new_draft(editor)
+    assert _post(editor, incident_id, "publish").status_code == 302
+    assert _move(editor, incident_id).status_code == 302
     closing = {"body_nb": "Vannet er trygt igjen.", "audience": "vulnerable_only"}
     assert _post(editor, incident_id, "resolve", **closing).status_code == 302
     kinds = [(e.kind, e.audience) for e in _events(app, incident_id)]
