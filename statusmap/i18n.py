@@ -82,6 +82,9 @@ AUDIT_ACTION_LABELS = {
     "flag_vulnerable": _l("Merket abonnent som sårbar"),
     "unflag_vulnerable": _l("Fjernet sårbar-merke på abonnent"),
     "unsubscribe": _l("Abonnent meldte seg av"),
+    "notify_resend": _l("Sendte varsler på nytt"),
+    "notify_test": _l("Sendte testvarsel til seg selv"),
+    "notify_rest": _l("Varslet resten av abonnentene"),
 }
 
 STATUS_LABELS = {

@@ -39,6 +39,8 @@ RESERVED_SLUGS = frozenset(
         # Routes of today, and the places reserved for staff, embedding, reports, notifications.
         "api", "static", "staff", "embed", "auth", "tiles", "open311", "reports", "report",
         "network", "notify", "widget",
+        # The short link in messages (/h/<incident id>).
+        "h",
         # Accounts and operations.
         "admin", "login", "logout", "account", "settings", "health", "healthz", "status",
         "metrics", "well-known",

@@ -29,6 +29,7 @@ from statusmap.models import Municipality
 from statusmap.models.audit import Actor
 from statusmap.models.audit import record
 from statusmap.models.base import utcnow
+from statusmap.notify.events import record_event
 
 
 class IncidentError(ValueError):
@@ -85,8 +86,10 @@ def saved(
     obj: object = None,
     **details: object,
 ) -> None:
-    """After the flush that saved a version: its revision, and the audit row (of obj or it)."""
+    """After the flush that saved a version: its revision, the audit row (of obj or it), and
+    the notification event when residents are to hear of this version (notify.events)."""
     record_revision(session, incident, actor=actor, action=action)
+    record_event(session, incident, actor=actor)
     record(
         session,
         actor=actor,

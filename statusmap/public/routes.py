@@ -7,6 +7,7 @@ from statusmap.public import incident_views  # noqa: F401
 from statusmap.public import manage_views  # noqa: F401
 from statusmap.public import report_views  # noqa: F401
 from statusmap.public import share_views  # noqa: F401
+from statusmap.public import short_link_views  # noqa: F401
 from statusmap.public import subscribe_views  # noqa: F401
 from statusmap.public import unsubscribe_views  # noqa: F401
 from statusmap.public import views  # noqa: F401

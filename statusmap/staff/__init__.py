@@ -8,6 +8,7 @@ from statusmap.staff import affected_views  # noqa: F401
 from statusmap.staff import area_views  # noqa: F401
 from statusmap.staff import incident_views  # noqa: F401
 from statusmap.staff import lifecycle_views  # noqa: F401
+from statusmap.staff import notification_views  # noqa: F401
 from statusmap.staff import open311_key_views  # noqa: F401
 from statusmap.staff import report_action_views  # noqa: F401
 from statusmap.staff import report_views  # noqa: F401

@@ -26,6 +26,7 @@ from statusmap.models.base import LANGUAGES
 from statusmap.oslo_time import OSLO
 from statusmap.oslo_time import OsloTimeError
 from statusmap.oslo_time import as_oslo
+from statusmap.staff.notification_forms import audience_field
 
 TEXT_FIELDS = ("title", "summary", "advice")
 LANGUAGE_NAMES = {"nb": _l("Bokmål"), "nn": _l("Nynorsk"), "en": _l("Engelsk")}
@@ -67,6 +68,8 @@ class IncidentForm(FlaskForm):
         ),
     )
     version = HiddenField()
+    # Whom an announced change (area, status, expected end) goes to.
+    audience = audience_field()
 
     def texts(self, name: str) -> dict[str, str]:
         """One text field in each language, the empty ones left out."""

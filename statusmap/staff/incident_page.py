@@ -20,10 +20,15 @@ from statusmap.incidents.history import area_history
 from statusmap.incidents.queries import public_incidents
 from statusmap.maps.editor_map import EditorMap
 from statusmap.models import Incident
+from statusmap.models import IncidentStatus
 from statusmap.models import Municipality
 from statusmap.models import Role
+from statusmap.models import Variant
 from statusmap.models.base import utcnow
+from statusmap.notify.staff_reads import Preview
+from statusmap.notify.staff_reads import preview
 from statusmap.staff.incident_forms import IncidentForm
+from statusmap.staff.lifecycle_forms import PublishForm
 from statusmap.staff.lifecycle_forms import ResolveForm
 from statusmap.staff.lifecycle_forms import ScheduleForm
 from statusmap.staff.lifecycle_forms import UpdateForm
@@ -47,7 +52,7 @@ def action_forms(incident: Incident | None, **given: Any) -> dict[str, Any]:
         return {}
     version = str(incident.version)
     forms: dict[str, Any] = {
-        "publish": VersionForm(formdata=None, version=version),
+        "publish": PublishForm(formdata=None, version=version),
         "schedule": ScheduleForm(formdata=None, version=version),
         "post_update": UpdateForm(formdata=None, version=version),
         "resolve": ResolveForm(formdata=None, version=version),
@@ -84,11 +89,24 @@ def render_incident_page(
         now=utcnow(),
         affected=affected_summary(incident),
         actions=action_forms(incident, **(forms or {})),
+        notify_preview=notify_preview(incident),
         conflict=conflict,
         area_versions=area_history(db.session(), incident.id) if incident else [],
         editor_map=editor_map(municipality, incident, form),
     )
     return page, status or (400 if failed else 200)
+
+
+def notify_preview(incident: Incident | None) -> Preview | None:
+    """For editors: whom an announcement of the incident reaches now, and its SMS."""
+    role = g.get("staff_role")
+    if incident is None or role is None or not role.includes(Role.EDITOR):
+        return None
+    if incident.status is IncidentStatus.RESOLVED:
+        return None
+    variant = Variant.RESOLVED if incident.status is IncidentStatus.ACTIVE else Variant.NEW
+    base_url = current_app.config["PUBLIC_BASE_URL"] or request.host_url
+    return preview(db.session(), incident, variant, base_url)
 
 
 # --- The map editor's map (statusmap/maps/editor_map.py, static/js/area-editor.js) -----------

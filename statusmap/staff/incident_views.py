@@ -30,10 +30,12 @@ from statusmap.models import IncidentKind
 from statusmap.models import IncidentStatus
 from statusmap.models import Municipality
 from statusmap.models import Role
+from statusmap.notify.events import choose_audience
 from statusmap.staff.area_input import read_area
 from statusmap.staff.blueprint import bp
 from statusmap.staff.incident_forms import IncidentForm
 from statusmap.staff.incident_page import render_incident_page
+from statusmap.staff.notification_forms import chosen_audience
 from statusmap.web import external_url
 
 Page = Response | str | tuple[str, int]
@@ -170,6 +172,7 @@ def save_incident(slug: str, incident_id: int) -> Page:
                     actor=actor_of(user),
                     limits=limits(),
                 )
+                choose_audience(session, found, chosen_audience(form))
                 session.commit()
                 flash(_("Endringene er lagret."), "info")
                 return redirect(url_for("staff.incident", slug=slug, incident_id=found.id))

@@ -13,6 +13,7 @@ from wtforms.validators import Length
 from wtforms.validators import Optional
 
 from statusmap.models.base import LANGUAGES
+from statusmap.staff.notification_forms import audience_field
 
 _TIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -23,9 +24,16 @@ class VersionForm(FlaskForm):
     version = HiddenField(validators=[DataRequired()])
 
 
+class PublishForm(VersionForm):
+    """Publish now, choosing whom the announcement goes to."""
+
+    audience = audience_field()
+
+
 class ScheduleForm(VersionForm):
     """Plan the incident: public now as planned, active by itself at its start."""
 
+    audience = audience_field()
     starts_at = DateTimeLocalField(
         _l("Start (norsk tid)"), format=_TIME_FORMAT, validators=[Optional()]
     )
@@ -44,8 +52,8 @@ class TextsForm(VersionForm):
         return {lang: text for lang, text in found.items() if text}
 
 
-def _texts_form(name: str, labels: dict[str, object]) -> type[TextsForm]:
-    fields = {
+def _texts_form(name: str, labels: dict[str, object], **extra: object) -> type[TextsForm]:
+    fields: dict[str, object] = {
         f"body_{lang}": TextAreaField(
             labels[lang],
             validators=[DataRequired()] if lang == "nb" else [Length(max=4000)],
@@ -53,6 +61,7 @@ def _texts_form(name: str, labels: dict[str, object]) -> type[TextsForm]:
         )
         for lang in LANGUAGES
     }
+    fields.update(extra)
     return type(name, (TextsForm,), fields)
 
 
@@ -71,4 +80,5 @@ ResolveForm = _texts_form(
         "nn": _l("Avsluttende melding på nynorsk"),
         "en": _l("Avsluttende melding på engelsk"),
     },
+    audience=audience_field(),
 )

@@ -29,16 +29,19 @@ from statusmap.models import Incident
 from statusmap.models import Municipality
 from statusmap.models import Role
 from statusmap.models.audit import Actor
+from statusmap.notify.events import choose_audience
 from statusmap.oslo_time import OsloTimeError
 from statusmap.oslo_time import as_oslo
 from statusmap.staff.blueprint import bp
 from statusmap.staff.incident_forms import IncidentForm
 from statusmap.staff.incident_page import render_incident_page
 from statusmap.staff.incident_views import incident_in
+from statusmap.staff.lifecycle_forms import PublishForm
 from statusmap.staff.lifecycle_forms import ResolveForm
 from statusmap.staff.lifecycle_forms import ScheduleForm
 from statusmap.staff.lifecycle_forms import UpdateForm
 from statusmap.staff.lifecycle_forms import VersionForm
+from statusmap.staff.notification_forms import chosen_audience
 
 Page = Response | tuple[str, int]
 Step = Callable[[Incident, int, Actor], Any]
@@ -88,10 +91,13 @@ def _page(
 def publish(slug: str, incident_id: int) -> Page:
     """Make the incident public and active now."""
 
+    form = PublishForm()
+
     def step(incident: Incident, version: int, actor: Actor) -> None:
         publish_incident(db.session(), incident, expected_version=version, actor=actor)
+        choose_audience(db.session(), incident, chosen_audience(form))
 
-    return _run(slug, incident_id, "publish", VersionForm(), step, _("Hendelsen er publisert."))
+    return _run(slug, incident_id, "publish", form, step, _("Hendelsen er publisert."))
 
 
 @bp.post("/<slug>/incidents/<int:incident_id>/schedule")
@@ -110,6 +116,7 @@ def schedule(slug: str, incident_id: int) -> Page:
             expected_end=as_oslo(end) if end else None,
             auto_resolve=bool(form.auto_resolve.data),
         )
+        choose_audience(db.session(), incident, chosen_audience(form))
 
     return _run(slug, incident_id, "schedule", form, step, _("Hendelsen er planlagt og publisert."))
 
@@ -134,6 +141,7 @@ def resolve(slug: str, incident_id: int) -> Page:
         resolve_incident(
             db.session(), incident, form.texts(), expected_version=version, actor=actor
         )
+        choose_audience(db.session(), incident, chosen_audience(form))
 
     return _run(slug, incident_id, "resolve", form, step, _("Hendelsen er avsluttet."))
 

@@ -39,6 +39,7 @@ EDITOR_PAGES = {
     "staff.affected_addresses_csv",
     "staff.address_points",
     "staff.subscribers",
+    "staff.notifications",  # recipients' (masked) numbers and addresses: editors only
 }
 
 
