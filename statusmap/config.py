@@ -6,6 +6,7 @@ import os
 import secrets
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -174,18 +175,17 @@ def validate_config(config: Any) -> None:
         raise ConfigError(
             f"STATUSMAP_DATABASE_URL must be sqlite:///... or postgresql://..., got {url!r}"
         )
-    try:
-        tile_settings(config)
-    except TileConfigError as exc:
-        raise ConfigError(str(exc)) from exc
-    try:
-        check_report_settings(config)
-    except ReportConfigError as exc:
-        raise ConfigError(str(exc)) from exc
-    try:
-        check_channel_settings(config)
-    except ChannelConfigError as exc:
-        raise ConfigError(str(exc)) from exc
+    # Each area checks its own settings and says which one is wrong.
+    checks: tuple[tuple[Callable[[Any], object], type[Exception]], ...] = (
+        (tile_settings, TileConfigError),
+        (check_report_settings, ReportConfigError),
+        (check_channel_settings, ChannelConfigError),
+    )
+    for check, refusal in checks:
+        try:
+            check(config)
+        except refusal as exc:
+            raise ConfigError(str(exc)) from exc
     proxies = config["PROXY_COUNT"]
     if isinstance(proxies, bool) or not isinstance(proxies, int) or proxies < 0:
         raise ConfigError(f"STATUSMAP_PROXY_COUNT must be a whole number >= 0, got {proxies!r}")
@@ -202,6 +202,11 @@ def validate_config(config: Any) -> None:
     if any(c in prefix for c in " ,<&"):
         raise ConfigError("STATUSMAP_CAP_IDENTIFIER_PREFIX may not hold spaces, commas, < or &")
     _check_frame_ancestors(config["EMBED_FRAME_ANCESTORS"])
+    _check_languages(config)
+
+
+def _check_languages(config: Any) -> None:
+    """Offered languages from the supported ones; times in Norwegian time only."""
     unknown = set(config["LANGUAGES"]) - set(SUPPORTED_LANGUAGES)
     if unknown or config["BABEL_DEFAULT_LOCALE"] not in config["LANGUAGES"]:
         raise ConfigError(f"STATUSMAP_LANGUAGES must be drawn from {SUPPORTED_LANGUAGES}")
