@@ -14,9 +14,12 @@ from statusmap.incidents.lifecycle import resolve_incident
 from statusmap.incidents.scheduler import run_due
 from statusmap.models import AuditEvent
 from statusmap.models import IncidentStatus
+from statusmap.models import MessageStatus
+from statusmap.models import OutboxMessage
 from statusmap.models import ReportStatus
 from statusmap.models.base import utcnow
 from statusmap.reports.cells import public_cells
+from statusmap.reports.follow_up import send_follow_ups
 from statusmap.reports.moderation import ReportNotFound
 from statusmap.reports.moderation import hide_report
 from statusmap.reports.moderation import link_reports
@@ -140,3 +143,32 @@ def test_linking_to_an_incident_already_resolved_marks_at_once(session) -> None:
     session.flush()
     link_reports(session, town, [report], done.id, actor="kari")
     assert report.notify_pending
+
+
+def test_resolved_reporters_are_told_once_through_the_outbox(session) -> None:
+    """The worker's follow-up step queues one message per marked reporter (e-mail or SMS as
+    their contact is), clears the mark, and a second run queues nothing more."""
+    town = make_municipality(session)
+    incident = make_incident(session, town, AREA, title="Brudd på Elvegata")
+    told, _silent, _spam = _with_contacts(session, town, incident.id)
+    by_phone = make_report(session, town, 8.08, 58.145, at=utcnow(), contact="912 34 567")
+    session.flush()
+    link_reports(session, town, [by_phone], incident.id, actor="kari")
+    resolve_incident(
+        session, incident, {"nb": "Vannet er tilbake."}, expected_version=incident.version,
+        actor="kari",
+    )  # fmt: skip
+    assert send_follow_ups(session, base_url="https://vann.example.no") == 2
+    assert send_follow_ups(session, base_url="https://vann.example.no") == 0
+    messages = session.scalars(select(OutboxMessage).order_by(OutboxMessage.recipient)).all()
+    assert [(m.channel, m.recipient) for m in messages] == [
+        ("sms", "+4791234567"),
+        ("email", "kari@example.no"),
+    ]
+    for message in messages:
+        assert message.event_id is None and message.status is MessageStatus.QUEUED
+        assert "Brudd på Elvegata er avsluttet" in (message.body or "")
+        assert f"https://vann.example.no/h/{incident.id}" in (message.body or "")
+    assert told.reference[:4] in (messages[1].body or "")
+    session.expire_all()
+    assert not told.notify_pending and not by_phone.notify_pending
