@@ -11,6 +11,9 @@ from typing import Any
 
 from flask import Flask
 
+from statusmap.notify.delivery_settings import DELIVERY_DEFAULTS
+from statusmap.notify.delivery_settings import DeliveryConfigError
+from statusmap.notify.delivery_settings import check_delivery_settings
 from statusmap.reports.settings import REPORT_DEFAULTS
 from statusmap.reports.settings import ReportConfigError
 from statusmap.reports.settings import check_report_settings
@@ -116,6 +119,8 @@ DEFAULTS: dict[str, Any] = {
     **TILE_DEFAULTS,
     # Crowd reports: the public layer's generalisation, contact retention (reports/settings.py).
     **REPORT_DEFAULTS,
+    # Notification delivery: the worker and the channels (notify/delivery_settings.py).
+    **DELIVERY_DEFAULTS,
 }
 
 
@@ -171,6 +176,10 @@ def validate_config(config: Any) -> None:
     try:
         check_report_settings(config)
     except ReportConfigError as exc:
+        raise ConfigError(str(exc)) from exc
+    try:
+        check_delivery_settings(config)
+    except DeliveryConfigError as exc:
         raise ConfigError(str(exc)) from exc
     proxies = config["PROXY_COUNT"]
     if isinstance(proxies, bool) or not isinstance(proxies, int) or proxies < 0:
