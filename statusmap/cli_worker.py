@@ -51,6 +51,7 @@ def worker_command(until_idle: bool, max_wait: float) -> None:
         raise click.ClickException(str(exc)) from exc
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+        logging.getLogger("httpx").setLevel(logging.WARNING)  # a line per request is noise
     engine = db.get_db().engine
     assert engine is not None
     worker = Worker(engine, channels, settings, base_url)

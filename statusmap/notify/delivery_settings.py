@@ -15,7 +15,7 @@ from typing import Any
 
 DELIVERY_DEFAULTS: dict[str, Any] = {
     # Provider requests one worker keeps in flight at once (threads), and how many messages it
-    # claims at a time (0: twice the concurrency).
+    # claims at a time (0: four times the concurrency, so sends never wait for the database).
     "WORKER_CONCURRENCY": 8,
     "WORKER_BATCH_SIZE": 0,
     # A claimed message is the worker's for this long; after it, any worker recovers it.
@@ -83,7 +83,7 @@ def _number(config: Mapping[str, Any], key: str, least: float, whole: bool = Fal
 def worker_settings(config: Mapping[str, Any]) -> WorkerSettings:
     """The worker's settings from the configuration; refuse what cannot work."""
     concurrency = _number(config, "WORKER_CONCURRENCY", 1, whole=True)
-    batch = _number(config, "WORKER_BATCH_SIZE", 0, whole=True) or 2 * concurrency
+    batch = _number(config, "WORKER_BATCH_SIZE", 0, whole=True) or 4 * concurrency
     return WorkerSettings(
         concurrency=concurrency,
         batch_size=batch,

@@ -79,20 +79,30 @@ def claim_due(
     session: Session, worker: str, limit: int, lease_s: float, now: datetime
 ) -> list[OutboxMessage]:
     """Claim up to `limit` due queued messages for `worker` (see the module's docstring)."""
-    rows = session.scalars(
-        select(OutboxMessage)
+    order = (OutboxMessage.priority, OutboxMessage.next_attempt_at, OutboxMessage.id)
+    ids = session.scalars(
+        select(OutboxMessage.id)
         .where(OutboxMessage.status == QUEUED, OutboxMessage.next_attempt_at <= now)
-        .order_by(OutboxMessage.priority, OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .order_by(*order)
         .limit(limit)
         .with_for_update(skip_locked=True)
     ).all()
-    for row in rows:
-        row.status = SENDING
-        row.lease_until = now + timedelta(seconds=lease_s)
-        row.claimed_by = worker
-        row.attempts += 1
-    session.flush()
-    return list(rows)
+    if not ids:
+        return []
+    rows = session.scalars(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(ids), OutboxMessage.status == QUEUED)
+        .values(
+            status=SENDING,
+            lease_until=now + timedelta(seconds=lease_s),
+            claimed_by=worker,
+            attempts=OutboxMessage.attempts + 1,
+            updated_at=now,
+        )
+        .returning(OutboxMessage),
+        execution_options={"synchronize_session": False, "populate_existing": True},
+    ).all()
+    return sorted(rows, key=lambda m: (m.priority, m.next_attempt_at, m.id))
 
 
 def _error_text(error: BaseException) -> str:
@@ -134,24 +144,50 @@ def outcome_values(
 def record_outcome(
     session: Session, message_id: int, worker: str, values: dict, now: datetime
 ) -> bool:
-    """Write an outcome while the message is still `worker`'s claim; False if it is not.
+    """Write an outcome while the message is still `worker`'s claim; False if it is not."""
+    if values["status"] == MessageStatus.SENT:
+        return bool(record_sent(session, {message_id: values}, worker, now))
+    return bool(_guarded(session, [message_id], worker, (SENDING,), values, now))
 
-    An acceptance is written also when recovery moved the message on meanwhile (queued again or
-    uncertain) but nobody claimed it since: the provider did take it.
+
+def record_sent(session: Session, sent: dict[int, dict], worker: str, now: datetime) -> set[int]:
+    """Write acceptances (values by message id) in one statement; the ids written.
+
+    Written also when recovery moved a message on meanwhile (queued again or uncertain) but
+    nobody claimed it since: the provider did take it.
     """
-    accepted = values["status"] == MessageStatus.SENT
-    statuses = (SENDING, QUEUED, MessageStatus.UNCERTAIN) if accepted else (SENDING,)
-    result = session.execute(
+    if not sent:
+        return set()
+    refs = {key: values.get("provider_ref") for key, values in sent.items()}
+    values = {
+        "status": MessageStatus.SENT,
+        "sent_at": now,
+        "provider_ref": case(refs, value=OutboxMessage.id),
+    }
+    statuses = (SENDING, QUEUED, MessageStatus.UNCERTAIN)
+    return _guarded(session, list(sent), worker, statuses, values, now)
+
+
+def _guarded(
+    session: Session,
+    ids: list[int],
+    worker: str,
+    statuses: tuple[MessageStatus, ...],
+    values: dict,
+    now: datetime,
+) -> set[int]:
+    written = session.scalars(
         update(OutboxMessage)
         .where(
-            OutboxMessage.id == message_id,
+            OutboxMessage.id.in_(ids),
             OutboxMessage.claimed_by == worker,
             OutboxMessage.status.in_(statuses),
         )
         .values(lease_until=None, updated_at=now, **values)
+        .returning(OutboxMessage.id)
         .execution_options(synchronize_session=False)
     )
-    return bool(cast(CursorResult[Any], result).rowcount)
+    return set(written)
 
 
 def release(session: Session, message_ids: Iterable[int], worker: str) -> int:

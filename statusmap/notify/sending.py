@@ -8,6 +8,7 @@ municipality's department in the message's language.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -43,21 +44,34 @@ def _by_id(session: Session, columns: tuple, ids: set[int]) -> dict[int, tuple]:
     return {row[0]: tuple(row[1:]) for row in rows}
 
 
-def _texts(session: Session, messages: Sequence[OutboxMessage]) -> dict[int, Text]:
-    ids = {m.content_id for m in messages if m.content_id is not None}
-    columns = (
-        NotificationContent.id,
-        NotificationContent.subject,
-        NotificationContent.body,
-        NotificationContent.html,
-    )
-    return {key: Text(*row) for key, row in _by_id(session, columns, ids).items()}
+class Lookups:
+    """What batches share: texts (fixed once composed) and senders (re-read after a minute)."""
 
+    def __init__(self, senders_for_s: float = 60.0) -> None:
+        self.texts: dict[int, Text] = {}
+        self.senders: dict[int, Sender] = {}
+        self._senders_for_s, self._senders_since = senders_for_s, time.monotonic()
 
-def _senders(session: Session, messages: Sequence[OutboxMessage]) -> dict[int, Sender]:
-    ids = {m.municipality_id for m in messages}
-    columns = (Municipality.id, Municipality.slug, Municipality.department)
-    return {key: Sender(*row) for key, row in _by_id(session, columns, ids).items()}
+    def texts_for(self, session: Session, messages: Sequence[OutboxMessage]) -> dict[int, Text]:
+        ids = {m.content_id for m in messages if m.content_id is not None} - set(self.texts)
+        columns = (
+            NotificationContent.id,
+            NotificationContent.subject,
+            NotificationContent.body,
+            NotificationContent.html,
+        )
+        self.texts.update({k: Text(*row) for k, row in _by_id(session, columns, ids).items()})
+        if len(self.texts) > 1000:  # events come and go; keep the newest only
+            self.texts = dict(list(self.texts.items())[-500:])
+        return self.texts
+
+    def senders_for(self, session: Session, messages: Sequence[OutboxMessage]) -> dict[int, Sender]:
+        if time.monotonic() - self._senders_since > self._senders_for_s:
+            self.senders, self._senders_since = {}, time.monotonic()
+        ids = {m.municipality_id for m in messages} - set(self.senders)
+        columns = (Municipality.id, Municipality.slug, Municipality.department)
+        self.senders.update({k: Sender(*row) for k, row in _by_id(session, columns, ids).items()})
+        return self.senders
 
 
 def _tokens(session: Session, messages: Sequence[OutboxMessage]) -> dict[int, str]:
@@ -88,14 +102,15 @@ def compose(
 
 
 def outgoing_for(
-    session: Session, messages: Sequence[OutboxMessage], base_url: str
+    session: Session,
+    messages: Sequence[OutboxMessage],
+    base_url: str,
+    lookups: Lookups | None = None,
 ) -> list[Outgoing]:
-    """The claimed messages as `Outgoing`, in the same order (three queries for the batch)."""
-    texts, senders, tokens = (
-        _texts(session, messages),
-        _senders(session, messages),
-        _tokens(session, messages),
-    )
+    """The claimed messages as `Outgoing`, in the same order (`lookups` kept across batches)."""
+    known = lookups or Lookups()
+    texts, senders = known.texts_for(session, messages), known.senders_for(session, messages)
+    tokens = _tokens(session, messages)
     made = []
     for message in messages:
         own = Text(message.subject or "", message.body or "", None)

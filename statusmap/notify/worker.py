@@ -36,6 +36,7 @@ from statusmap.notify.channels.base import Channel
 from statusmap.notify.channels.base import Outgoing
 from statusmap.notify.delivery_settings import WorkerSettings
 from statusmap.notify.expand import expand_pending
+from statusmap.notify.sending import Lookups
 from statusmap.notify.sending import outgoing_for
 
 log = logging.getLogger("statusmap.worker")
@@ -54,7 +55,8 @@ class Tally:
     counts: dict[str, int] = field(default_factory=dict)
 
     def add(self, what: str, n: int = 1) -> None:
-        self.counts[what] = self.counts.get(what, 0) + n
+        if n:
+            self.counts[what] = self.counts.get(what, 0) + n
 
 
 def _send(channel: Channel, message: Outgoing) -> Accepted | BaseException:
@@ -88,6 +90,7 @@ class Worker:
         self._attempts: dict[int, int] = {}
         self._session = Session(engine, expire_on_commit=False)
         self._last_chores = 0.0
+        self._lookups = Lookups()
 
     def stop(self) -> None:
         """Finish the sends in flight, record them, and return from run() (safe from signals)."""
@@ -157,7 +160,7 @@ class Worker:
         if not self._flight:
             return []
         first, _ = wait(self._flight, timeout=self.settings.poll_s, return_when=FIRST_COMPLETED)
-        if first:
+        if first and len(first) < self.settings.concurrency // 2:
             time.sleep(GATHER_S)
         return [future for future in self._flight if future.done()]
 
@@ -187,7 +190,7 @@ class Worker:
         rows = [row for row in rows if self._known(session, row.id, row.channel, now)]
         for row in rows:
             self._attempts[row.id] = row.attempts
-        return outgoing_for(session, rows, self.base_url)
+        return outgoing_for(session, rows, self.base_url, self._lookups)
 
     def _known(self, session: Session, message_id: int, channel: str, now: datetime) -> bool:
         """A message of a kind no channel sends fails at once (it never could go out)."""
@@ -199,16 +202,22 @@ class Worker:
         return False
 
     def _record(self, session: Session, done: list[Future[Accepted | BaseException]]) -> None:
-        now = self.clock()
+        """Write the outcomes: all acceptances in one statement, each other outcome in its own."""
+        now, sent = self.clock(), {}
         for future in done:
             message, outcome = self._flight[future], future.result()
             attempts = self._attempts.pop(message.message_id)
             idempotent = self.channels[message.channel].idempotent
             values = outbox.outcome_values(outcome, attempts, idempotent, self.policy, now)
-            if outbox.record_outcome(session, message.message_id, self.name, values, now):
+            if values["status"] == "sent":
+                sent[message.message_id] = values
+            elif outbox.record_outcome(session, message.message_id, self.name, values, now):
                 self.tally.add(str(values["status"]))
             else:
                 self.tally.add("lost claim")  # recovered and claimed by another worker meanwhile
+        written = len(outbox.record_sent(session, sent, self.name, now))
+        self.tally.add("sent", written)
+        self.tally.add("lost claim", len(sent) - written)
 
     def _backlog(self) -> outbox.Backlog:
         left = outbox.backlog(self._session, self.clock())

@@ -10,7 +10,8 @@ its own (`gateway_process`, for benchmarks, so it does not share the caller's GI
 - idempotency by id: a repeat of an accepted id gets 409 {"error": "duplicate", "id": ...} and
   is not delivered again;
 - a record of what it delivered: GET /_deliveries -> [{"id", "to", "text", "at"}], and what it
-  answered: GET /_stats -> {"200": n, "409": n, "429": n, "500": n, "hung": n}.
+  answered: GET /_stats -> {"200": n, "409": n, "429": n, "500": n, "hung": n}; GET /_count
+  -> how many it delivered.
 
     python -m tests.fakes.gateway --latency 0.04 --rate 400   (prints its URL, serves until killed)
 """
@@ -94,6 +95,7 @@ class FakeGateway:
         app.router.add_post("/send", self.send)
         app.router.add_get("/_deliveries", self.deliveries_view)
         app.router.add_get("/_stats", self.stats_view)
+        app.router.add_get("/_count", self.count_view)
         return app
 
     def _answer(self, status: int, body: dict[str, Any], **headers: str) -> web.Response:
@@ -125,6 +127,9 @@ class FakeGateway:
     async def deliveries_view(self, _request: web.Request) -> web.Response:
         return web.json_response([asdict(d) for d in list(self.accepted.values())])
 
+    async def count_view(self, _request: web.Request) -> web.Response:
+        return web.json_response(len(self.accepted))
+
     async def stats_view(self, _request: web.Request) -> web.Response:
         return web.json_response(dict(self.answers))
 
@@ -138,6 +143,9 @@ class RunningGateway:
     def deliveries(self) -> list[Delivery]:
         answer = httpx.get(f"{self.base}/_deliveries", timeout=60)
         return [Delivery(**row) for row in answer.json()]
+
+    def delivered_count(self) -> int:
+        return int(httpx.get(f"{self.base}/_count", timeout=10).json())
 
     def stats(self) -> dict[str, int]:
         return dict(httpx.get(f"{self.base}/_stats", timeout=10).json())
