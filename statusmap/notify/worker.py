@@ -41,6 +41,7 @@ from statusmap.notify.sending import outgoing_for
 
 log = logging.getLogger("statusmap.worker")
 GATHER_S = 0.01  # after the first send returns, wait this long for more, to record together
+BUSY_CHORES_S = 1.0  # while sending, expand events and recover claims at most this often
 
 
 def worker_id() -> str:
@@ -129,8 +130,9 @@ class Worker:
         return self.settings.poll_s
 
     def _chores(self, force: bool) -> None:
-        """Expand pending events and recover expired claims, at most once per poll interval."""
-        if not force and time.monotonic() - self._last_chores < self.settings.poll_s:
+        """Expand pending events and recover expired claims: when idle, else once a second."""
+        every = max(self.settings.poll_s, BUSY_CHORES_S)
+        if not force and time.monotonic() - self._last_chores < every:
             return
         self._last_chores = time.monotonic()
         while expand_pending(self._session, limit=10):

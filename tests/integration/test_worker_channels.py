@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import socket
+import time
 from contextlib import closing
 
 import pytest
@@ -86,10 +87,23 @@ def test_beyond_the_rate_limit_the_gateway_says_when_to_come_back() -> None:
     with running_gateway(Behaviour(token=TOKEN, rate_per_s=1, burst=1)) as gateway:
         with _channel(gateway) as channel:
             channel.send(_message())
+            channel.rate_wait_s = 0  # hand the 429 to the worker at once
             with pytest.raises(RateLimited) as raised:
                 channel.send(_message("7a1c0d4e-0000-4000-8000-000000000002"))
         assert len(gateway.deliveries()) == 1
     assert raised.value.retry_after == 1.0
+
+
+def test_a_rate_limited_send_is_paced_and_asked_again_before_the_worker_sees_it() -> None:
+    with running_gateway(Behaviour(token=TOKEN, rate_per_s=4, burst=1)) as gateway:
+        with _channel(gateway) as channel:
+            started = time.monotonic()
+            for n in range(4):
+                channel.send(_message(f"7a1c0d4e-0000-4000-8000-00000000001{n}"))
+            elapsed = time.monotonic() - started
+        answers = gateway.stats()
+    assert answers["200"] == 4 and 0.5 < elapsed < 3, (answers, elapsed)
+    assert answers["429"] <= 12, "paced at the gate, not spinning on refusals"
 
 
 def test_a_refused_message_is_permanent() -> None:

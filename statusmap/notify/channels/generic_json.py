@@ -6,13 +6,15 @@
 The gateway answers 2xx {"id": "<the same id>", "ref": "<its own reference, optional>"} when it
 takes the message, and 409 {"error": "duplicate", "id": "<the same id>"} when it already took
 that id (then nothing is sent again, and the message counts as accepted). 429 (with Retry-After)
-and 5xx mean nothing went out: try again. Any other 4xx: it never will. A timeout after the
+and 5xx mean nothing went out: try again (a 429 is asked again here after a short pause, see
+pacing.py, before the worker takes over). Any other 4xx: it never will. A timeout after the
 request went out may have been accepted: the worker tries again with the same id, which the
 gateway drops. The same shape serves voice (the text is the script) at STATUSMAP_VOICE_URL.
 """
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import httpx
@@ -22,6 +24,7 @@ from statusmap.notify.channels.base import Outgoing
 from statusmap.notify.channels.base import PermanentError
 from statusmap.notify.channels.base import TransientError
 from statusmap.notify.channels.base import UncertainError
+from statusmap.notify.channels.pacing import RateGate
 
 # Failures before the request was written: nothing can have gone out.
 _BEFORE_SENDING = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
@@ -70,6 +73,8 @@ class GenericJsonChannel:
         limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         self._client = httpx.Client(timeout=timeout_s, limits=limits, headers=headers)
+        self._gate = RateGate()
+        self.rate_wait_s = max(5.0, timeout_s)  # 429s retried here this long, then the worker's
 
     def close(self) -> None:
         self._client.close()
@@ -81,15 +86,27 @@ class GenericJsonChannel:
             "from": message.sender,
             "text": message.body,
         }
+        deadline = time.monotonic() + self.rate_wait_s
+        while True:  # a 429 sent nothing: wait at the gate and ask again, for a while
+            self._gate.wait()
+            response = self._post(payload)
+            if response.status_code != 429:
+                self._gate.passed()
+                break
+            self._gate.refused(_retry_after(response))
+            if time.monotonic() > deadline:
+                break
+        return self._outcome(response, message.idempotency_key)
+
+    def _post(self, payload: dict[str, str]) -> httpx.Response:
         try:
-            response = self._client.post(self.url, json=payload)
+            return self._client.post(self.url, json=payload)
         except _BEFORE_SENDING as exc:
             what = type(exc).__name__
             raise TransientError(f"{self.name} gateway unreachable ({what})") from exc
         except httpx.TransportError as exc:  # timeouts and drops after the request went out
             what = type(exc).__name__
             raise UncertainError(f"{self.name} gateway gave no answer ({what})") from exc
-        return self._outcome(response, message.idempotency_key)
 
     def _outcome(self, response: httpx.Response, key: str) -> Accepted:
         status = response.status_code
