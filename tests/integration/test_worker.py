@@ -44,9 +44,12 @@ def _seeded(url: str, inside: int, outside: int = 20) -> Seeded:
     return seeded
 
 
-def _drain(url: str, gateway: RunningGateway, settings: WorkerSettings = FAST) -> Worker:
+def _drain(
+    url: str, gateway: RunningGateway, settings: WorkerSettings = FAST, idempotent: bool = True
+) -> Worker:
     engine = make_engine(url)
     channel = GenericJsonChannel("sms", gateway.url, gateway.token, 0.5)
+    channel.idempotent = idempotent  # as a provider without idempotency keys would be
     worker = Worker(engine, {"sms": channel, "log": LogChannel()}, settings, "https://x.example")
     try:
         assert worker.run(until_idle=True, max_wait_s=30)
@@ -92,6 +95,19 @@ def test_failures_and_timeouts_are_retried_until_each_is_delivered_once(
     assert answers["500"] > 30 and answers["hung"] > 5 and answers["409"] > 5
     assert statuses(database) == {"sent": 300}
     assert worker.tally.counts["queued"] >= answers["500"]
+
+
+def test_without_idempotency_a_timed_out_send_is_never_repeated(database: str) -> None:  # noqa: F811
+    seeded = _seeded(database, inside=100)
+    behaviour = Behaviour(hang_ratio=0.2, hang_s=1.0, seed=5)
+    with running_gateway(behaviour) as gateway:
+        _drain(database, gateway, idempotent=False)
+        delivered, answers = gateway.deliveries(), gateway.stats()
+    found = statuses(database)
+    assert found["uncertain"] == answers["hung"] > 5, "each timed-out send left for a person"
+    assert found["sent"] + found["uncertain"] == 100
+    assert "409" not in answers, "nothing was sent a second time"
+    assert Counter(d.to for d in delivered) == Counter(seeded.inside)
 
 
 def test_a_message_that_keeps_failing_fails_after_its_attempts(database: str) -> None:  # noqa: F811
