@@ -27,6 +27,7 @@ from statusmap.cli_open311 import open311_key_group
 from statusmap.cli_reports import purge_command
 from statusmap.cli_streets import import_streets_command
 from statusmap.cli_subscribers import subscribers_group
+from statusmap.cli_worker import worker_command
 from statusmap.engine import WRITING
 from statusmap.engine import begin_writing
 from statusmap.migrations import upgrade as upgrade_schema
@@ -198,6 +199,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(purge_command)
     app.cli.add_command(open311_key_group)
     app.cli.add_command(subscribers_group)
+    app.cli.add_command(worker_command)
 
 
 def main() -> None:

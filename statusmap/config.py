@@ -16,6 +16,9 @@ from limits import parse_many
 from statusmap.notify.channel_settings import CHANNEL_DEFAULTS
 from statusmap.notify.channel_settings import ChannelConfigError
 from statusmap.notify.channel_settings import check_channel_settings
+from statusmap.notify.delivery_settings import DELIVERY_DEFAULTS
+from statusmap.notify.delivery_settings import DeliveryConfigError
+from statusmap.notify.delivery_settings import check_delivery_settings
 from statusmap.reports.settings import REPORT_DEFAULTS
 from statusmap.reports.settings import ReportConfigError
 from statusmap.reports.settings import check_report_settings
@@ -124,7 +127,9 @@ DEFAULTS: dict[str, Any] = {
     **TILE_DEFAULTS,
     # Crowd reports: the public layer's generalisation, contact retention (reports/settings.py).
     **REPORT_DEFAULTS,
-    # Notification providers (SMTP, SMS, voice, webhook) and receipts: notify/channel_settings.py.
+    # Notification delivery: the worker and which channel does what (notify/delivery_settings.py),
+    # and the providers' own settings and receipts (notify/channel_settings.py).
+    **DELIVERY_DEFAULTS,
     **CHANNEL_DEFAULTS,
 }
 
@@ -179,6 +184,7 @@ def validate_config(config: Any) -> None:
     checks: tuple[tuple[Callable[[Any], object], type[Exception]], ...] = (
         (tile_settings, TileConfigError),
         (check_report_settings, ReportConfigError),
+        (check_delivery_settings, DeliveryConfigError),
         (check_channel_settings, ChannelConfigError),
     )
     for check, refusal in checks:
