@@ -41,6 +41,7 @@ RESERVED_SLUGS = frozenset(
         "network", "notify", "widget",
         # The short link in messages (/h/<incident id>).
         "h",
+        "av",
         # Accounts and operations.
         "admin", "login", "logout", "account", "settings", "health", "healthz", "status",
         "metrics", "well-known",

@@ -18,6 +18,11 @@ from statusmap.models import Variant
 from statusmap.notify.compose_words import lead
 from statusmap.notify.compose_words import word
 from statusmap.notify.links import UNSUBSCRIBE
+from statusmap.notify.links import UNSUBSCRIBE_SHORT
+
+# A typical short unsubscribe link (https://vann.<kommune>.kommune.no/av/ and a 32-sign token),
+# counted in the segments in place of the placeholder, which each recipient's own link replaces.
+UNSUBSCRIBE_STAND_IN = "https://vann.kristiansand.kommune.no/av/" + "x" * 32
 
 PLAIN = {
     "\u2013": "-",  # en dash
@@ -74,9 +79,11 @@ def gsm_only(text: str) -> str:
 
 
 def sms_size(text: str) -> SmsSize:
-    """The encoding and the segment count of an SMS text (smsutil's count)."""
+    """The encoding and the segment count of an SMS text (smsutil's count), with a typical
+    subscriber's unsubscribe link counted where its placeholder stands."""
     if not text:
         return SmsSize("GSM 03.38", 0, 0)
+    text = text.replace(UNSUBSCRIBE_SHORT, UNSUBSCRIBE_STAND_IN)
     result = smsutil.split(text)
     encoding = "GSM 03.38" if result.encoding == GSM else "UCS-2"
     return SmsSize(encoding, len(result.parts), len(text))
@@ -94,9 +101,11 @@ class SmsFacts:
 
 
 def _candidates(facts: SmsFacts, variant: Variant, language: str) -> list[list[str]]:
-    """The SMS's pieces, richest first; the last holds only what must be said."""
+    """The SMS's pieces, richest first; the last holds only what must be said (and every one
+    ends with the way to stop: the subscriber's own short unsubscribe link)."""
     head = f"{facts.sender}: {lead(language, variant)}{facts.title}".rstrip(".") + "."
     more = word(language, "more", link=facts.link) if facts.link else ""
+    more = f"{more} {word(language, 'sms_stop', link=UNSUBSCRIBE_SHORT)}".strip()
     if variant is Variant.NO_LONGER:
         return [[head, word(language, "no_longer"), more], [head, more]]
     if variant is Variant.RESOLVED:

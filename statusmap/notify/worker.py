@@ -38,6 +38,7 @@ from statusmap.notify.delivery_settings import WorkerSettings
 from statusmap.notify.expand import expand_pending
 from statusmap.notify.sending import Lookups
 from statusmap.notify.sending import outgoing_for
+from statusmap.reports.follow_up import send_follow_ups
 
 log = logging.getLogger("statusmap.worker")
 GATHER_S = 0.01  # after the first send returns, wait this long for more, to record together
@@ -130,15 +131,22 @@ class Worker:
         return self.settings.poll_s
 
     def _chores(self, force: bool) -> None:
-        """Expand pending events and recover expired claims: when idle, else once a second."""
+        """Expand pending events, queue the follow-ups to reporters of resolved incidents, and
+        recover expired claims: when idle, else once a second."""
         every = max(self.settings.poll_s, BUSY_CHORES_S)
         if not force and time.monotonic() - self._last_chores < every:
             return
         self._last_chores = time.monotonic()
-        while expand_pending(self._session, limit=10):
+        while expand_pending(self._session, limit=10, base_url=self.base_url):
             pass
         self._session.commit()
+        self._write(self._follow_ups)
         self._write(self._recover)
+
+    def _follow_ups(self, session: Session) -> None:
+        told = send_follow_ups(session, base_url=self.base_url)
+        if told:
+            self.tally.add("follow_ups", told)
 
     def _recover(self, session: Session) -> None:
         again, unsure = outbox.recover_expired(session, self.idempotent, self.policy, self.clock())

@@ -1,4 +1,5 @@
-"""One-step unsubscribe /<slug>/varsel/av/<token> (notify.links.unsubscribe_path).
+"""One-step unsubscribe /<slug>/varsel/av/<token> (notify.links.unsubscribe_path), and its
+short form /av/<token> for SMS.
 
 GET shows what ends and one button; POST ends it at once: the subscriber and every trace of
 their contacts are deleted (notify.subscriber_records.erase_subscriber). Mail clients' one-click
@@ -10,16 +11,21 @@ The link's token is the secret: a forged cross-site POST without it can end noth
 from __future__ import annotations
 
 from flask import abort
+from flask import redirect
 from flask import render_template
 from flask import request
+from flask import url_for
 from flask_wtf.csrf import CSRFError
 from flask_wtf.csrf import validate_csrf
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms import ValidationError
 
 from statusmap import db
 from statusmap.addresses.search import address_label
 from statusmap.extensions import csrf
+from statusmap.models import Municipality
+from statusmap.models import Subscriber
 from statusmap.models.audit import Actor
 from statusmap.models.audit import record
 from statusmap.municipalities import get_municipality
@@ -79,3 +85,16 @@ def _check_csrf() -> None:
         validate_csrf(request.form.get("csrf_token"))
     except ValidationError as error:
         raise CSRFError(error.args[0]) from error
+
+
+@bp.get("/av/<token>")
+def unsubscribe_short(token: str) -> Response:
+    """The short link in SMS (links.short_unsubscribe_path): 302 to the subscriber's page."""
+    session = db.session()
+    subscriber = session.scalar(select(Subscriber).where(Subscriber.token == token))
+    if subscriber is None:
+        abort(404)
+    slug = session.get_one(Municipality, subscriber.municipality_id).slug
+    response = redirect(url_for("public.unsubscribe", slug=slug, token=token), code=302)
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -31,6 +31,7 @@ from statusmap.notify.compose_sms import gsm_only
 from statusmap.notify.compose_sms import sms_size
 from statusmap.notify.expand import expand_pending
 from statusmap.notify.links import UNSUBSCRIBE
+from statusmap.notify.links import UNSUBSCRIBE_SHORT
 from tests.factories import make_incident
 from tests.factories import make_municipality
 
@@ -58,12 +59,14 @@ def _sms(facts: MessageFacts, variant: Variant = Variant.NEW, language: str = "n
     return sms_of(facts, variant, language)
 
 
-def test_a_typical_norwegian_warning_is_one_gsm_segment_naming_sender_and_link() -> None:
+def test_a_typical_norwegian_warning_is_two_gsm_segments_naming_sender_link_and_stop() -> None:
+    """Sender, title, link and the subscriber's own way to stop (every message must end a
+    subscription in one step): two GSM segments, counted with a typical unsubscribe link."""
     text = _sms(_facts())
     size = sms_size(text)
-    assert size.encoding == "GSM 03.38" and size.segments == 1, (text, size)
+    assert size.encoding == "GSM 03.38" and size.segments == 2, (text, size)
     assert text.startswith(SENDER + ": Kokepåbud i Brandbu sentrum.")
-    assert text.endswith(LINK)
+    assert text.endswith(f"Les mer: {LINK} Avmeld: {UNSUBSCRIBE_SHORT}")
     assert "æ" in "".join(_sms(_facts(title="Vær obs: lekkasje ved Ørnevegen å")))
 
 
@@ -81,11 +84,11 @@ def test_optional_text_never_adds_a_segment() -> None:
     text = _sms(_facts(summary=long_summary))
     assert "Kok vannet før bruk" not in text
     assert "Ventet ferdig: 3. des. 2026 kl. 18:00 CET." in text
-    assert sms_size(text).segments == 1
+    assert sms_size(text).segments == 2
     lean = compose_sms(
         SmsFacts(SENDER, "x" * 200, long_summary, "", LINK), Variant.NEW, "nb"
-    )  # a title too long for one segment: two, but no summary
-    assert sms_size(lean).segments == 2 and "Kok" not in lean
+    )  # a title too long for two segments: three, but no summary
+    assert sms_size(lean).segments == 3 and "Kok" not in lean
 
 
 @pytest.mark.parametrize(
@@ -99,7 +102,8 @@ def test_optional_text_never_adds_a_segment() -> None:
 )
 def test_each_variant_says_what_it_is(variant: Variant, language: str, words: str) -> None:
     text = _sms(_facts(), variant, language)
-    assert words in text and text.endswith(LINK) and sms_size(text).segments == 1
+    assert words in text and f"{LINK} " in text and text.endswith(UNSUBSCRIBE_SHORT)
+    assert sms_size(text).segments <= 2
 
 
 def test_the_email_escapes_typed_text_and_carries_department_link_and_unsubscribe() -> None:
@@ -163,8 +167,8 @@ def test_an_event_is_composed_per_variant_language_and_channel(session: Session)
     }
     nb = next(row for row in mine if row.language == "nb")
     assert (
-        nb.body
-        == f"Vann og avløp, Tekstby: Vannet er stengt. Les mer: https://vann.example.no/h/{incident.id}"
+        nb.body == "Vann og avløp, Tekstby: Vannet er stengt. Les mer:"
+        f" https://vann.example.no/h/{incident.id} Avmeld: {UNSUBSCRIBE_SHORT}"
     )
     facts = facts_of(incident, "en", "https://vann.example.no")
     assert facts.sender == "Vann og avløp, Tekstby"  # bokmål where English is missing

@@ -210,8 +210,8 @@ def test_the_text_names_the_department_and_carries_the_own_unsubscribe_link(
     session.flush()
     first, second = outgoing_for(session, rows, "https://vann.example.no/")
     tokens = [session.get(Subscriber, m.subscriber_id).token for m in rows]
-    assert first.body.endswith(f"https://vann.example.no/{town.slug}/varsel/av/{tokens[0]}")
-    assert second.body.endswith(f"/varsel/av/{tokens[1]}")
+    assert first.body.endswith(f"Avmeld: https://vann.example.no/av/{tokens[0]}")
+    assert second.body.endswith(f"https://vann.example.no/av/{tokens[1]}")
     assert (first.sender, second.sender) == ("Vann og avløp", "Vatn og avløp")
     assert (first.recipient, first.idempotency_key) == (rows[0].recipient, rows[0].idempotency_key)
 

@@ -16,6 +16,7 @@ from statusmap.models import Subscriber
 from statusmap.models import SubscriberSignup
 from statusmap.models.notification import MessageStatus
 from statusmap.models.notification import OutboxMessage
+from statusmap.notify.links import short_unsubscribe_path
 from statusmap.notify.links import unsubscribe_path
 from tests.conftest import rolled_back_app
 from tests.factories import make_municipality
@@ -168,3 +169,15 @@ def test_the_manage_link_changes_addresses_channels_and_language(roomy: Flask) -
     nothing = client.post(path, data={**form, "action": "save", "address_id": [], "sms": "y"})
     assert nothing.status_code == 422 and "minst én adresse" in nothing.get_data(as_text=True)
     assert client.get(f"/annen/varsel/endre/{token}").status_code == 404
+
+
+def test_the_short_link_in_sms_leads_to_the_same_page(roomy: Flask) -> None:
+    """/av/<token> (SMS, where every sign counts) redirects to the subscriber's unsubscribe
+    page; an unknown token is 404 and says nothing more."""
+    token, _ = _subscribed(roomy)
+    client = roomy.test_client()
+    answer = client.get(short_unsubscribe_path(token))
+    assert answer.status_code == 302 and answer.headers["Cache-Control"] == "no-store"
+    assert answer.headers["Location"].endswith(unsubscribe_path("demo", token))
+    assert client.get(answer.headers["Location"]).status_code == 200
+    assert client.get(short_unsubscribe_path("x" * 32)).status_code == 404
