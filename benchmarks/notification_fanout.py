@@ -1,14 +1,15 @@
 """Notification fan-out on PostGIS: from queued messages present to the last one handed to a fake
 SMS gateway with a per-request latency and a fixed rate limit, for 1 and for N worker processes,
-against the gateway's own capacity measured with a plain concurrent client in the same run.
+against the gateway's own capacity measured with a plain concurrent client in the same run. The clock
+starts when an incident over the subscribers' addresses is published: the workers expand its
+event into messages (one INSERT ... SELECT) and send them.
 
     .venv/bin/python -m benchmarks.notification_fanout --messages 5000 --write
 
 Each phase gets a fresh gateway process (tests/fakes/gateway.py) and, for the workers, a fresh
 database. The workers (`statusmap worker`, default settings but a short poll) are started and
-ready first; the clock starts when the messages are committed (`publish`, today the outbox seed;
-when the targeting lands it publishes an incident over the subscribers' addresses) and stops at
-the gateway's last acceptance. With --write it replaces its section of docs/benchmarks.md.
+ready first; the clock starts when the publication is committed (`publish`: the incident's save
+writes its event in the same transaction) and stops at the gateway's last acceptance. With --write it replaces its section of docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -43,10 +44,11 @@ HEADING = "## Notification fan-out: workers against the gateway's own capacity"
 
 
 def publish(url: str, messages: int) -> float:
-    """Make `messages` messages due at once; the wall-clock time they became visible."""
+    """Publish an incident over `messages` subscribers' addresses; the wall-clock time the
+    publication (and its event, written with it) was committed. The workers expand it."""
     engine = make_engine(url)
     with Session(engine) as session:
-        seed_outbox(session, inside=messages, outside=0)
+        seed_outbox(session, inside=messages, outside=0, expand=False)
         session.commit()
         committed = time.time()
     engine.dispose()

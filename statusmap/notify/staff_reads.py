@@ -24,6 +24,9 @@ from statusmap.notify.compose import facts_of
 from statusmap.notify.compose import sms_of
 from statusmap.notify.compose_sms import SmsSize
 from statusmap.notify.compose_sms import sms_size
+from statusmap.notify.links import UNSUBSCRIBE_SHORT
+from statusmap.notify.links import absolute
+from statusmap.notify.links import short_unsubscribe_path
 
 SHOWN_STATUSES = (
     MessageStatus.QUEUED,
@@ -54,7 +57,9 @@ def preview(session: Session, incident: Incident, variant: Variant, base_url: st
     everyone = reach_of(session, incident.municipality_id, area)
     vulnerable = reach_of(session, incident.municipality_id, area, vulnerable_only=True)
     text = sms_of(facts_of(incident, "nb", base_url), variant, "nb")
-    return Preview(everyone, vulnerable, text, sms_size(text), variant)
+    # As a recipient sees it: their own short unsubscribe link where the placeholder stands.
+    shown = text.replace(UNSUBSCRIBE_SHORT, absolute(base_url, short_unsubscribe_path("…")))
+    return Preview(everyone, vulnerable, shown, sms_size(text), variant)
 
 
 @dataclass

@@ -116,7 +116,9 @@ def test_the_page_shows_the_reach_and_the_sms_before_publishing(editor: FlaskCli
     sms = re.search(r'<blockquote class="sms-preview" lang="nb"><p>(.*?)</p>', page, re.S)
     assert sms and f"/h/{incident_id}" in sms.group(1)
     assert "Kokepåbud - &#34;Storgata&#34;" in sms.group(1)  # no en dash or guillemets in an SMS
-    assert "1 SMS-del(er), tegnsett GSM 03.38." in page
+    assert "Avmeld: " in sms.group(1) and "/av/…" in sms.group(1)  # each one's own link
+    assert "{" not in sms.group(1)
+    assert "2 SMS-del(er), tegnsett GSM 03.38." in page
 
 
 def test_a_viewer_sees_no_preview_and_no_notifications_page(
