@@ -36,7 +36,9 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from statusmap.models import MessageStatus
+from statusmap.models import NotificationEvent
 from statusmap.models import OutboxMessage
+from statusmap.models.notification import EventStatus
 from statusmap.notify.channels.base import Accepted
 from statusmap.notify.channels.base import PermanentError
 from statusmap.notify.channels.base import TransientError
@@ -62,17 +64,19 @@ class RetryPolicy:
 
 @dataclass(frozen=True)
 class Backlog:
-    """What is left: due and later queued messages, and those being sent (by live leases)."""
+    """What is left: due and later queued messages, those being sent (by live leases), and the
+    events not yet expanded into messages (another worker may be expanding one right now)."""
 
     due: int
     waiting: int
     next_due_at: datetime | None
     sending: int
     expired: int
+    events: int = 0
 
     @property
     def open(self) -> int:
-        return self.due + self.waiting + self.sending
+        return self.due + self.waiting + self.sending + self.events
 
 
 def claim_due(
@@ -250,4 +254,7 @@ def backlog(session: Session, now: datetime) -> Backlog:
         ).where(OutboxMessage.status.in_((QUEUED, SENDING)))
     ).one()
     first = session.scalar(select(func.min(OutboxMessage.next_attempt_at)).where(queued, ~due))
-    return Backlog(int(row[0]), int(row[1]), first, int(row[2]), int(row[3]))
+    events = session.scalar(
+        select(func.count()).where(NotificationEvent.status == EventStatus.PENDING)
+    )
+    return Backlog(int(row[0]), int(row[1]), first, int(row[2]), int(row[3]), int(events or 0))

@@ -58,7 +58,7 @@ def _kill_mid_batch(url: str, gateway: RunningGateway, victim: subprocess.Popen,
             victim.wait(10)
             return held
         time.sleep(0.05)
-    raise AssertionError("the worker never held claims to be killed with")
+    raise AssertionError(f"the worker never held claims to be killed with (exit {victim.poll()})")
 
 
 def _race(url: str, inside: int, tmp_path: Path) -> None:
@@ -67,7 +67,11 @@ def _race(url: str, inside: int, tmp_path: Path) -> None:
     with running_gateway(FAULTS) as gateway:
         env = worker_env(url, gateway, **SETTINGS)
         workers = [start_worker(env, log, "--until-idle", "--max-wait", "60") for log in logs]
-        held = _kill_mid_batch(url, gateway, workers[0], after=inside // 5)
+        try:
+            held = _kill_mid_batch(url, gateway, workers[0], after=inside // 5)
+        except AssertionError:
+            print("LOG0", logs[0].read_text()[-4000:])
+            raise
         for worker, log in zip(workers[1:], logs[1:], strict=True):
             assert worker.wait(300) == 0, log.read_text()[-3000:]
         delivered, answers = gateway.deliveries(), gateway.stats()
