@@ -24,6 +24,7 @@ from sqlalchemy import literal
 from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from statusmap.models import Address
@@ -241,7 +242,13 @@ def confirm_signup(
     if not hmac.compare_digest(code_hash(secret, signup.token, typed), signup.code_hash):
         left = MAX_ATTEMPTS - signup.attempts
         raise SignupRefused("code_wrong" if left else "code_attempts", "code")
-    subscriber = merge_signup(session, signup, now)
+    try:
+        with session.begin_nested():
+            subscriber = merge_signup(session, signup, now)
+    except IntegrityError:
+        # Another sign-up with this number or address was confirmed at the same moment and
+        # made its subscriber first (the unique index said so): join that one instead.
+        subscriber = merge_signup(session, signup, now)
     session.delete(signup)
     session.flush()
     return subscriber

@@ -20,6 +20,7 @@ from statusmap.models import SubscriberSignup
 from statusmap.models.base import utcnow
 from statusmap.models.notification import MessageStatus
 from statusmap.models.notification import OutboxMessage
+from statusmap.notify import subscriber_merge
 from tests.conftest import rolled_back_app
 from tests.html_tree import parse
 from tests.integration.subscription_helpers import PAGE
@@ -260,3 +261,30 @@ def test_who_chose_calls_only_hears_the_code_read_out(roomy: Flask) -> None:
     (call,) = last_codes(roomy, "+4722225555")  # a landline: no SMS
     digits = re.search(r"er ((\d, ){5}\d)\.", call.body or "")
     assert call.channel == "voice" and digits, call.body
+
+
+def test_two_sign_ups_of_one_number_confirmed_at_once_make_one_subscriber(
+    roomy: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second confirmation does not see the first one's subscriber yet (as when both are
+    confirmed at the same moment); the unique index refuses a second subscriber with the number,
+    and the sign-up joins the first one's instead of failing."""
+    first_address, _ = demo_address(roomy, "Bakkevegen", 1)
+    second_address, _ = demo_address(roomy, "Bakkevegen", 3)
+    subscribe_confirmed(roomy.test_client(), roomy, [first_address], phone="91122334")
+    client = roomy.test_client()
+    answer = sign_up(client, [second_address], phone="91122334", sms="y")
+    code = code_in(last_codes(roomy, "+4791122334")[0])
+    real = subscriber_merge.find_subscriber
+    misses = iter([True])
+    monkeypatch.setattr(
+        subscriber_merge,
+        "find_subscriber",
+        lambda *a, **k: None if next(misses, False) else real(*a, **k),
+    )
+    done = confirm(client, answer.headers["Location"], code)
+    assert done.status_code == 303, done.get_data(as_text=True)[:2000]
+    with db_session(roomy) as session:
+        (subscriber,) = session.scalars(select(Subscriber)).all()
+        addresses = {s.address_id for s in subscriber.subscriptions}
+    assert addresses == {first_address, second_address}
