@@ -36,6 +36,7 @@ from sqlalchemy import union_all
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.orm import aliased
 
 from statusmap.engine import begin_writing
 from statusmap.gis.queries.subscriber_targets import subscribers_inside
@@ -93,9 +94,20 @@ def expand_pending(session: Session, *, limit: int = 1, base_url: str | None = N
         base_url = os.environ.get("STATUSMAP_PUBLIC_BASE_URL", "")
     if not session.in_transaction():
         begin_writing(session)
+    # One incident's events in their order: an event waits while an earlier one of the same
+    # incident is pending (perhaps being expanded by another worker right now), so nobody's
+    # "resolved" is queued before their "published".
+    earlier = aliased(NotificationEvent)
     claim = (
         select(NotificationEvent)
-        .where(NotificationEvent.status == EventStatus.PENDING)
+        .where(
+            NotificationEvent.status == EventStatus.PENDING,
+            ~exists().where(
+                earlier.incident_id == NotificationEvent.incident_id,
+                earlier.status == EventStatus.PENDING,
+                earlier.id < NotificationEvent.id,
+            ),
+        )
         .order_by(NotificationEvent.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
