@@ -322,9 +322,16 @@
     this.notes.forEach(function (note) { nodes.push(element("p", "", note)); });
     this.notes = [];
     nodes.push(element("p", "area-editor__count", text));
+    if (data.subscribers && labels.reach) { nodes.push(element("p", "area-editor__reach", this.reachText(data.subscribers))); }
     nodes = nodes.concat(this.vulnerableList(count.groups));
     this.replaceStatus(nodes);
     this.setState("counted");
+  };
+
+  /* Whom a warning would reach now: the subscribers inside, and the messages by channel. */
+  Editor.prototype.reachText = function (reach) {
+    var numbers = this.numbers, values = { n: reach.total, v: reach.vulnerable, sms: reach.sms, voice: reach.voice, email: reach.email };
+    return this.labels.reach.replace(/\{(n|v|sms|voice|email)\}/g, function (_m, key) { return numbers.format(values[key]); });
   };
 
   Editor.prototype.vulnerableList = function (groups) {

@@ -23,6 +23,7 @@ from statusmap.db import reads_only
 from statusmap.gis.queries.addresses import addresses_in_bbox
 from statusmap.gis.queries.addresses import count_addresses_in_area
 from statusmap.gis.queries.affected import vulnerable_in_area
+from statusmap.gis.queries.subscriber_targets import reach_of
 from statusmap.gis.validation import GeometryError
 from statusmap.gis.validation import parse_geojson
 from statusmap.i18n import current_language
@@ -56,7 +57,8 @@ def _too_big() -> bool:
 @bp.post("/<slug>/area/count")
 @reads_only
 def count_area(slug: str) -> Response | tuple[Response, int]:
-    """Addresses, dwellings and vulnerable subscribers inside {"area": <GeoJSON geometry>}."""
+    """Addresses, dwellings, vulnerable subscribers and the warning's reach inside
+    {"area": <GeoJSON geometry>}."""
     _user, municipality = membership_in(slug, Role.EDITOR)
     if _too_big():
         limit = current_app.config["MAX_GEOMETRY_BYTES"]
@@ -72,7 +74,14 @@ def count_area(slug: str) -> Response | tuple[Response, int]:
     session = db.session()
     count = count_addresses_in_area(session, municipality.id, area)
     vulnerable = vulnerable_in_area(session, municipality.id, area)
-    return jsonify(AffectedSummary.build(count, vulnerable).to_json(current_language()))
+    answer = AffectedSummary.build(count, vulnerable).to_json(current_language())
+    # Whom a warning to this area would reach now, before anything is saved or sent.
+    reach = reach_of(session, municipality.id, area)
+    answer["subscribers"] = {
+        "total": reach.subscribers, "vulnerable": reach.vulnerable,
+        "sms": reach.sms, "voice": reach.voice, "email": reach.email,
+    }  # fmt: skip
+    return jsonify(answer)
 
 
 @bp.post("/<slug>/area/upload")

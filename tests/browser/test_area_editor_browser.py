@@ -412,6 +412,7 @@ def test_the_flat_answer_of_the_server_contract_is_shown_too(page, editor_server
             {"category": "school", "category_label": "Skole", "name": "Testskolen",
              "address": "Storgata 1, 2750 GRAN"},
         ],
+        "subscribers": {"total": 1234, "vulnerable": 5, "sms": 1000, "voice": 4, "email": 300},
     }  # fmt: skip
 
     def fulfil(route) -> None:
@@ -423,6 +424,11 @@ def test_the_flat_answer_of_the_server_contract_is_shown_too(page, editor_server
     _draw(page, "Tegn rektangel", _pixels(page, [(10.556, 60.358), (10.560, 60.361)]), close=False)
     status = _counted(page)
     assert "1 adresse, 3 boenheter (ukjent for 1 adresse)" in status
+    reach = re.sub(r"\s", " ", page.locator(".area-editor__reach").inner_text())
+    assert reach == (
+        "Et varsel til området når 1 234 abonnenter, av dem 5 sårbare: 1 000 SMS,"
+        " 4 talemeldinger, 300 e-poster."
+    )
     assert _vulnerable_shown(page) == [("Skole", ["Testskolen"])]
     body, token = sent[-1]
     assert body["area"]["type"] == "MultiPolygon"

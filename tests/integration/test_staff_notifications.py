@@ -298,3 +298,25 @@ def test_a_test_to_myself_goes_to_my_address_only(app: Flask, editor: FlaskClien
     assert _events(app, incident_id) == []  # a draft: nothing announced
     csrfless = editor.post(f"/staff/demo/incidents/{incident_id}/varsler/test")
     assert csrfless.status_code == 400
+
+
+def test_the_live_count_while_drawing_says_whom_a_warning_would_reach(
+    editor: FlaskClient,
+) -> None:
+    """Before anything is saved: the map editor's count of an area drawn (or changed) includes
+    the subscribers a warning to it would reach, and their messages by channel."""
+    token = csrf_token(editor, "/staff/demo/incidents/new")
+    answer = editor.post(
+        "/staff/demo/area/count",
+        json={"area": mapping(AREA)},
+        headers={"X-CSRFToken": token},
+    )
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    assert answer.get_json()["subscribers"] == {
+        "total": 2, "vulnerable": 1, "sms": 1, "voice": 1, "email": 1,
+    }  # fmt: skip
+    west_only = box(10.556, 60.361, 10.558, 60.363)
+    answer = editor.post(
+        "/staff/demo/area/count", json={"area": mapping(west_only)}, headers={"X-CSRFToken": token}
+    )
+    assert answer.get_json()["subscribers"]["total"] == 1
