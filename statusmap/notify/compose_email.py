@@ -122,4 +122,7 @@ def voice_script(facts: MessageFacts, variant: Variant, language: str) -> str:
     message = " ".join(part for part in said if part)
     call = word(language, "call", phone=facts.phone) if facts.phone else ""
     opening = word(language, "from", sender=facts.sender)
-    return " ".join(p for p in (opening, message, call, word(language, "again"), message) if p)
+    # A call carries no link: it says whom to call to stop them (staff end it in one step).
+    stop = word(language, "voice_stop", phone=facts.phone) if facts.phone else ""
+    parts = (opening, message, call, word(language, "again"), message, stop)
+    return " ".join(p for p in parts if p)

@@ -44,6 +44,7 @@ WORDS = {
         "from": "Melding fra {sender}.",
         "call": "Har du spørsmål, ring {phone}.",
         "again": "Meldingen gjentas.",
+        "voice_stop": "Vil du ikke lenger få slike anrop, ring {phone}.",
         "regards": "Hilsen",
         "why": "Du får denne e-posten fordi du har meldt deg på varsler for en adresse i området.",
         "stop": "Meld deg av varslene:",
@@ -58,6 +59,7 @@ WORDS = {
         "from": "Melding frå {sender}.",
         "call": "Har du spørsmål, ring {phone}.",
         "again": "Meldinga blir gjenteken.",
+        "voice_stop": "Vil du ikkje lenger få slike anrop, ring {phone}.",
         "regards": "Helsing",
         "why": "Du får denne e-posten fordi du har meldt deg på varsel for ei adresse i området.",
         "stop": "Meld deg av varsla:",
@@ -72,6 +74,7 @@ WORDS = {
         "from": "A message from {sender}.",
         "call": "For questions, call {phone}.",
         "again": "The message is repeated.",
+        "voice_stop": "To stop these calls, call {phone}.",
         "regards": "Regards",
         "why": "You receive this e-mail because you signed up for alerts for an address "
         "in the area.",

@@ -130,6 +130,7 @@ def test_the_voice_script_reads_no_links_and_says_whom_to_call() -> None:
     assert "http" not in script and "/h/" not in script
     assert script.startswith(f"Melding fra {SENDER}.")
     assert "ring 61 33 84 00" in script and script.count("Kokepåbud i Brandbu sentrum") == 2
+    assert script.endswith("Vil du ikke lenger få slike anrop, ring 61 33 84 00.")  # how to stop
 
 
 def test_the_template_texts_of_every_kind_make_a_gsm_sms() -> None:
