@@ -1,15 +1,16 @@
-"""Notification fan-out on PostGIS: from queued messages present to the last one handed to a fake
-SMS gateway with a per-request latency and a fixed rate limit, for 1 and for N worker processes,
-against the gateway's own capacity measured with a plain concurrent client in the same run. The clock
-starts when an incident over the subscribers' addresses is published: the workers expand its
-event into messages (one INSERT ... SELECT) and send them.
+"""Notification fan-out on PostGIS: from publishing an incident over N subscribers to the last
+message handed to a fake SMS gateway with a per-request latency and a fixed rate limit, for 1 and
+for several worker processes, against the gateway's own capacity measured with a plain concurrent
+client in the same run. The workers expand the incident's event into messages (one
+INSERT ... SELECT) and send them.
 
-    .venv/bin/python -m benchmarks.notification_fanout --messages 5000 --write
+    .venv/bin/python -m benchmarks.notification_fanout --messages 50000 --write
 
 Each phase gets a fresh gateway process (tests/fakes/gateway.py) and, for the workers, a fresh
 database. The workers (`statusmap worker`, default settings but a short poll) are started and
 ready first; the clock starts when the publication is committed (`publish`: the incident's save
-writes its event in the same transaction) and stops at the gateway's last acceptance. With --write it replaces its section of docs/benchmarks.md.
+writes its event in the same transaction) and stops at the gateway's last acceptance. With
+--write it replaces its section of docs/benchmarks.md.
 """
 
 from __future__ import annotations
