@@ -65,26 +65,30 @@ def send_follow_ups(session: Session, *, base_url: str, limit: int = 500) -> int
         route = _route(report.contact or "")
         if route is None or not report.contact_consent:
             continue  # nothing usable to send to (purged, or not a phone or e-mail)
-        channel, recipient = route
-        subject, body = _follow_up_text(report, incident, base_url, channel)
-        session.add(
-            OutboxMessage(
-                event_id=None,
-                municipality_id=incident.municipality_id,
-                incident_id=incident.id,
-                channel=channel,
-                recipient=recipient,
-                language="nb",
-                variant=Variant.RESOLVED,
-                priority=1,
-                subject=subject,
-                body=body,
-                idempotency_key=f"report-{report.id}-resolved",
-            )
-        )
+        session.add(_message(report, incident, *route, base_url))
         told += 1
     session.flush()
     return told
+
+
+def _message(
+    report: Report, incident: Incident, channel: str, recipient: str, base_url: str
+) -> OutboxMessage:
+    """The one-off message telling this reporter (its key: once per report, ever)."""
+    subject, body = _follow_up_text(report, incident, base_url, channel)
+    return OutboxMessage(
+        event_id=None,
+        municipality_id=incident.municipality_id,
+        incident_id=incident.id,
+        channel=channel,
+        recipient=recipient,
+        language="nb",
+        variant=Variant.RESOLVED,
+        priority=1,
+        subject=subject,
+        body=body,
+        idempotency_key=f"report-{report.id}-resolved",
+    )
 
 
 def _route(contact: str) -> tuple[str, str] | None:
