@@ -192,14 +192,20 @@ class ProviderServer:
 def provider_server(made: tuple[web.Application, Provider]) -> Iterator[ProviderServer]:
     """Serve one fake on 127.0.0.1 (a free port) in its own thread, for the block."""
     app, provider = made
+    # The loop runs in its own thread from the start, and the server is set up there: this
+    # thread may already run a loop of its own (Playwright's sync API does, in browser tests).
     loop = asyncio.new_event_loop()
-    runner = web.AppRunner(app, shutdown_timeout=0.1)
-    loop.run_until_complete(runner.setup())
-    site = web.TCPSite(runner, HOST, 0)
-    loop.run_until_complete(site.start())
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
     thread = threading.Thread(target=loop.run_forever, daemon=True)
     thread.start()
+    runner = web.AppRunner(app, shutdown_timeout=0.1)
+
+    async def serve() -> int:
+        await runner.setup()
+        site = web.TCPSite(runner, HOST, 0)
+        await site.start()
+        return int(site._server.sockets[0].getsockname()[1])  # type: ignore[union-attr]
+
+    port = asyncio.run_coroutine_threadsafe(serve(), loop).result(timeout=10)
     try:
         yield ProviderServer(f"http://{HOST}:{port}", provider)
     finally:
