@@ -14,9 +14,12 @@ from flask import request_started
 from shapely.geometry import box
 
 from statusmap.db import get_db
+from statusmap.models import Role
 from statusmap.municipalities import get_municipality
 from tests.conftest import rolled_back_app
 from tests.factories import make_incident
+from tests.integration.test_staff_admin import _settings
+from tests.staff_helpers import demo_staff_client
 
 PAGE = "/demo/"
 AREA = box(10.56, 60.35, 10.57, 60.36)
@@ -119,9 +122,21 @@ def test_a_change_shows_once_the_stamp_is_read_again(fronted) -> None:
 
 
 def test_a_write_through_this_worker_shows_at_once(fronted) -> None:
-    app, _reached = fronted
-    client = app.test_client()
-    client.get(PAGE)
-    _publish(app, "Stengt i Skrivegata")
-    client.post("/auth/logout")  # any write answered by this worker forgets its stamps
-    assert "Stengt i Skrivegata" in client.get(PAGE).text
+    """A change answered by this worker (an admin's new phone number for the page) forgets its
+    stamps, so the next read anywhere shows it; a resident's report, which changes no public
+    answer, does not, and the page is still answered before Flask."""
+    app, reached = fronted
+    resident = app.test_client()
+    resident.get(PAGE)
+    sent = resident.post(
+        "/api/v1/demo/reports", json={"kind": "leak_seen", "lat": 60.345, "lon": 10.52}
+    )
+    assert sent.status_code == 201
+    reached.clear()
+    assert resident.get(PAGE).status_code == 200 and reached == []
+    admin = demo_staff_client(app, "admin@front.test", Role.ADMIN)
+    changed = admin.post(
+        "/staff/demo/admin/settings", data=_settings(admin, contact_phone="+47 61 33 99 99")
+    )
+    assert changed.status_code == 302
+    assert "+47 61 33 99 99" in resident.get(PAGE).text
