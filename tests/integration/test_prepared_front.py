@@ -7,6 +7,7 @@ from __future__ import annotations
 import gzip
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from flask import Flask
@@ -25,10 +26,9 @@ PAGE = "/demo/"
 AREA = box(10.56, 60.35, 10.57, 60.36)
 
 
-@pytest.fixture
-def fronted(database_url: str) -> Iterator[tuple[Flask, list[str]]]:
-    """An app whose workers read the stamp at most every 0.5 s, and the paths Flask handled."""
-    with rolled_back_app(database_url, PUBLIC_STAMP_TTL_S=0.5) as app:
+@contextmanager
+def _fronted(database_url: str, ttl_s: float) -> Iterator[tuple[Flask, list[str]]]:
+    with rolled_back_app(database_url, PUBLIC_STAMP_TTL_S=ttl_s) as app:
         reached: list[str] = []
 
         def seen(sender: Flask, **_extra: object) -> None:
@@ -41,6 +41,21 @@ def fronted(database_url: str) -> Iterator[tuple[Flask, list[str]]]:
             yield app, reached
         finally:
             request_started.disconnect(seen, app)
+
+
+@pytest.fixture
+def fronted(database_url: str) -> Iterator[tuple[Flask, list[str]]]:
+    """An app whose workers read the stamp at most every 0.5 s, and the paths Flask handled."""
+    with _fronted(database_url, 0.5) as made:
+        yield made
+
+
+@pytest.fixture
+def patient(database_url: str) -> Iterator[tuple[Flask, list[str]]]:
+    """The same with a stamp read at most every 60 s: only a forget makes a worker look again
+    (however slowly a busy machine runs the test)."""
+    with _fronted(database_url, 60) as made:
+        yield made
 
 
 def _publish(app: Flask, title: str) -> None:
@@ -121,11 +136,11 @@ def test_a_change_shows_once_the_stamp_is_read_again(fronted) -> None:
     assert reached == []
 
 
-def test_a_write_through_this_worker_shows_at_once(fronted) -> None:
+def test_a_write_through_this_worker_shows_at_once(patient) -> None:
     """A change answered by this worker (an admin's new phone number for the page) forgets its
     stamps, so the next read anywhere shows it; a resident's report, which changes no public
     answer, does not, and the page is still answered before Flask."""
-    app, reached = fronted
+    app, reached = patient
     resident = app.test_client()
     resident.get(PAGE)
     sent = resident.post(
