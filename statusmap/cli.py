@@ -22,6 +22,7 @@ from statusmap.cli_accounts import set_password_command
 from statusmap.cli_common import municipality_for
 from statusmap.cli_incidents import incident_group
 from statusmap.cli_lifecycle import tick_command
+from statusmap.cli_locate import locate_command
 from statusmap.cli_municipalities import municipality_group
 from statusmap.cli_open311 import open311_key_group
 from statusmap.cli_reports import purge_command
@@ -207,4 +208,7 @@ def main() -> None:
     from statusmap import create_app
 
     cli = FlaskGroup(create_app=create_app, help="statusmap: outage map and status page for VA.")
+    # The network engine's commands need no app, database or configuration: they are the
+    # group's own, so running them never creates the app.
+    cli.add_command(locate_command)
     cli.main(prog_name="statusmap")
