@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import tempfile
 from dataclasses import dataclass
 from typing import Literal
@@ -51,6 +52,11 @@ def listed(names: list[str]) -> str:
     return shown if len(names) <= SHOWN else f"{shown} and {len(names) - SHOWN} more"
 
 
+def natural(name: str) -> list[object]:
+    """A sort key putting J2 before J10."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name)]
+
+
 def _dangling(network: Network) -> list[Problem]:
     wn = network.wn
     graph = wn.to_graph().to_undirected()
@@ -83,7 +89,7 @@ def _disconnected(network: Network) -> list[Problem]:
     fed: set[str] = set().union(*(nx.node_connected_component(graph, s) for s in sources))
     problems = []
     for part in nx.connected_components(graph.subgraph(set(graph.nodes) - fed)):
-        names = sorted(part)
+        names = sorted(part, key=natural)
         problems.append(
             Problem(
                 "error",
