@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import networkx as nx
 import pytest
 
+from statusmap.network.model import Network
 from statusmap.network.model import NetworkError
+from statusmap.network.model import bundled_network_path
+from statusmap.network.model import load_network
+from statusmap.network.segments import Segments
 from statusmap.network.segments import valve_segments
+from statusmap.network.valves import Valve
+from statusmap.network.valves import strategic_valve_layer
 from tests.network_town import TOWN_LAYER
 from tests.network_town import town
 
@@ -62,3 +69,33 @@ def test_the_segment_across_a_bounding_valve() -> None:
 def test_a_valve_off_the_network_is_refused() -> None:
     with pytest.raises(NetworkError, match="J7 is not an end of pipe P2"):
         valve_segments(town(), [("P2", "J7")])
+
+
+def test_closing_a_segments_valves_cuts_it_off_and_each_one_is_needed() -> None:
+    """On Net3 with wntr's N-2 layer: with every bounding valve of a segment closed, what is still
+    joined to the segment is exactly the segment; opening any one of them joins something else."""
+    network = load_network(bundled_network_path("Net3"))
+    layer = strategic_valve_layer(network)
+    segments = valve_segments(network, layer)
+    for seg in segments.numbers:
+        members = _members(segments, seg)
+        closed = set(segments.valves(seg))
+        assert _reached(network, closed, next(iter(members))) == members, seg
+        for valve in closed:
+            assert _reached(network, closed - {valve}, next(iter(members))) > members, (seg, valve)
+
+
+def _members(segments: Segments, seg: int) -> set[tuple[str, str]]:
+    links = {("link", k) for k, s in segments.link_segment.items() if s == seg}
+    return links | {("node", n) for n, s in segments.node_segment.items() if s == seg}
+
+
+def _reached(network: Network, closed: set[Valve], start: tuple[str, str]) -> set[tuple[str, str]]:
+    """Links and nodes joined to `start` when the `closed` valves cut a link from a node."""
+    graph = nx.Graph()
+    for name, link in network.wn.links():
+        for end in (link.start_node_name, link.end_node_name):
+            if (name, end) not in closed:
+                graph.add_edge(("link", name), ("node", end))
+    graph.add_node(start)
+    return set(nx.node_connected_component(graph, start))
