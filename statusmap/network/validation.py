@@ -6,6 +6,7 @@ EPANET refuses); warnings are worth a look (dangling pipes, often a drawing slip
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
@@ -120,7 +121,8 @@ def _unsolvable(network: Network) -> list[Problem]:
     wn.options.time.duration = 0  # one snapshot says whether EPANET can solve it
     logging.getLogger("wntr").setLevel(logging.ERROR)
     try:
-        with tempfile.TemporaryDirectory() as folder:
+        # EPANET leaves its scratch files (en??????) in the working directory when it fails
+        with tempfile.TemporaryDirectory() as folder, contextlib.chdir(folder):
             wntr.sim.EpanetSimulator(wn).run_sim(file_prefix=os.path.join(folder, "check"))
     except Exception as error:  # EpanetException, or wntr failing to write the model
         message = str(error).replace(" %s", "").strip()
