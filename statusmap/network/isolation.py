@@ -8,6 +8,7 @@ segment, repeatedly. Closing the valves also cuts off every part left with no pa
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
 from dataclasses import field
@@ -22,6 +23,8 @@ from statusmap.network.model import NetworkError
 from statusmap.network.segments import Segments
 from statusmap.network.segments import valve_segments
 from statusmap.network.valves import Valve
+
+_trees: weakref.WeakKeyDictionary[Any, tuple[list[str], STRtree]] = weakref.WeakKeyDictionary()
 
 
 @dataclass(frozen=True)
@@ -55,8 +58,11 @@ class Isolation:
 def nearest_pipe(network: Network, x: float, y: float) -> str:
     """The pipe whose drawn line lies nearest the point (network coordinates)."""
     names = network.pipe_names
-    tree = STRtree([network.pipe_line(name) for name in names])
-    return names[int(tree.nearest(Point(x, y)))]
+    kept = _trees.get(network.wn)
+    if kept is None or kept[0] != names:  # built once per model, again if its pipes change
+        kept = (names, STRtree([network.pipe_line(name) for name in names]))
+        _trees[network.wn] = kept
+    return names[int(kept[1].nearest(Point(x, y)))]
 
 
 def isolate(

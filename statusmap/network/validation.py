@@ -32,9 +32,10 @@ class Problem:
 
 def validate(network: Network, valves: list[Valve] | None = None) -> list[Problem]:
     """Every problem found, errors first."""
-    problems = [*_disconnected(network), *_misplaced(network, valves or [])]
+    graph = network.wn.to_graph().to_undirected()
+    problems = [*_disconnected(network, graph), *_misplaced(network, valves or [])]
     problems += _unsolvable(network)
-    problems += _dangling(network)
+    problems += _dangling(network, graph)
     return sorted(problems, key=lambda p: p.severity != "error")
 
 
@@ -58,9 +59,8 @@ def natural(name: str) -> list[object]:
     return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name)]
 
 
-def _dangling(network: Network) -> list[Problem]:
+def _dangling(network: Network, graph: nx.MultiGraph) -> list[Problem]:
     wn = network.wn
-    graph = wn.to_graph().to_undirected()
     sources = set(wn.reservoir_name_list) | set(wn.tank_name_list)
     dangling = []
     for name in wn.pipe_name_list:
@@ -81,9 +81,8 @@ def _dangling(network: Network) -> list[Problem]:
     ]
 
 
-def _disconnected(network: Network) -> list[Problem]:
+def _disconnected(network: Network, graph: nx.MultiGraph) -> list[Problem]:
     wn = network.wn
-    graph = wn.to_graph().to_undirected()
     sources = wn.reservoir_name_list + wn.tank_name_list
     if not sources:
         return [Problem("error", "the network has no reservoir or tank: nothing supplies it")]

@@ -51,12 +51,13 @@ def valve_problem(network: Network, valve: Valve, pipes_only: bool = True) -> st
     if not link or not node:
         return "the link and the node must both be given"
     wn = network.wn
-    if link not in wn.link_name_list:
+    if link not in wn.links:
         return f"the network has no link called {link}"
-    kind = wn.get_link(link).link_type.lower()
+    found = wn.get_link(link)
+    kind = found.link_type.lower()
     if pipes_only and kind != "pipe":
         return f"{link} is a {kind}, not a pipe"
-    ends = (wn.get_link(link).start_node_name, wn.get_link(link).end_node_name)
+    ends = (found.start_node_name, found.end_node_name)
     if node not in ends:
         return f"{node} is not an end of {kind} {link} (its ends are {ends[0]} and {ends[1]})"
     return None

@@ -176,3 +176,11 @@ def test_as_json_gives_the_demand_in_litres_per_second() -> None:
 )
 def test_a_point_snaps_to_the_nearest_pipe(x: float, y: float, pipe: str) -> None:
     assert nearest_pipe(town(), x, y) == pipe
+
+
+def test_snapping_sees_a_pipe_added_after_the_first_snap() -> None:
+    network = town()
+    assert nearest_pipe(network, 105, 190) == "P2"
+    network.wn.add_junction("J8", base_demand=0.0, coordinates=(100, 200))
+    network.wn.add_pipe("P9", "J1", "J8", length=100, diameter=0.2, roughness=100)
+    assert nearest_pipe(network, 105, 190) == "P9"
