@@ -123,9 +123,10 @@ def _without_supply(
     """Nodes and links outside the isolation left with no path to a reservoir or tank.
 
     A link is wet while one of its ends outside the isolation is (the valve at an isolated end is
-    closed); a link the model has closed carries no water but stays full from a wet end.
+    closed); a link the model closes for good carries no water but stays full from a wet end.
     """
     wn = network.wn
+    shut = _shut(network)
     graph: nx.Graph = nx.Graph()
     graph.add_nodes_from(n for n, seg in segments.node_segment.items() if seg not in isolated)
     outside: dict[str, list[str]] = {}
@@ -133,7 +134,7 @@ def _without_supply(
         if segments.link_segment[name] in isolated:
             continue
         outside[name] = [n for n in (link.start_node_name, link.end_node_name) if n in graph]
-        if len(outside[name]) == 2 and not _closed(link):
+        if len(outside[name]) == 2 and name not in shut:
             graph.add_edge(*outside[name])
     sources = [n for n in wn.reservoir_name_list + wn.tank_name_list if n in graph]
     wet: set[str] = set().union(*(nx.node_connected_component(graph, s) for s in sources))
@@ -141,10 +142,22 @@ def _without_supply(
     return set(graph.nodes) - wet, dry_links
 
 
-def _closed(link: Any) -> bool:
-    """A link the model has closed from the start carries no water."""
+def _shut(network: Network) -> set[str]:
+    """Links closed in the model for good: closed at the start and never opened by a control."""
+    wn = network.wn
+    controlled = set()
+    for _name, control in wn.controls():
+        for action in control.actions():
+            target, attribute = action.target()
+            if attribute == "status":
+                controlled.add(target.name)
+    closed = {name for name, link in wn.links() if _status(link) == "closed"}
+    return closed - controlled
+
+
+def _status(link: Any) -> str:
     status = getattr(link, "initial_status", None)
-    return str(getattr(status, "name", status)).lower() == "closed"
+    return str(getattr(status, "name", status)).lower()
 
 
 def _demand(network: Network, nodes: list[str]) -> float:

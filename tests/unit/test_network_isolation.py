@@ -12,14 +12,18 @@ F = J7 (P8). Demands J1..J7 are 1..7 L/s.
 
 from __future__ import annotations
 
+import networkx as nx
 import pytest
 
 from statusmap.network.isolation import Isolation
 from statusmap.network.isolation import isolate
 from statusmap.network.isolation import nearest_pipe
 from statusmap.network.model import NetworkError
+from statusmap.network.model import bundled_network_path
+from statusmap.network.model import load_network
 from statusmap.network.segments import Segments
 from statusmap.network.segments import valve_segments
+from statusmap.network.valves import strategic_valve_layer
 from tests.network_town import TOWN_LAYER
 from tests.network_town import town
 
@@ -155,6 +159,21 @@ def test_a_pipe_closed_in_the_model_carries_no_water() -> None:
     assert "P4" not in result.pipes  # still full from J1, whose valve stays open
 
 
+def test_a_closed_pipe_that_a_control_opens_still_counts_as_a_path() -> None:
+    """P4 starts closed but a control opens it after an hour: J3 can still be fed round the loop."""
+    from wntr.network import LinkStatus
+    from wntr.network.controls import Control
+    from wntr.network.controls import ControlAction
+    from wntr.network.controls import SimTimeCondition
+
+    network = town()
+    p4 = network.wn.get_link("P4")
+    p4.initial_status = "CLOSED"
+    opening = ControlAction(p4, "status", LinkStatus.Open)
+    network.wn.add_control("open P4", Control(SimTimeCondition(network.wn, "=", 3600), opening))
+    assert isolate(network, TOWN_LAYER, "P2").nodes == ["J2"]
+
+
 def test_unknown_pipes_and_valves_are_refused() -> None:
     with pytest.raises(NetworkError, match="no pipe called P99"):
         isolate(town(), _segments(), "P99")
@@ -184,3 +203,27 @@ def test_snapping_sees_a_pipe_added_after_the_first_snap() -> None:
     network.wn.add_junction("J8", base_demand=0.0, coordinates=(100, 200))
     network.wn.add_pipe("P9", "J1", "J8", length=100, diameter=0.2, roughness=100)
     assert nearest_pipe(network, 105, 190) == "P9"
+
+
+def test_what_is_cut_off_matches_closing_the_valves_pipes_on_net3() -> None:
+    """An independent check on every pipe of Net3 (N-2 layer, one valve of the segment broken):
+    with every pipe that carries a valve to close taken out, the nodes with no path to a source
+    are exactly the isolation's nodes (where no source lies inside the isolation)."""
+    network = load_network(bundled_network_path("Net3"))
+    segments = valve_segments(network, strategic_valve_layer(network))
+    sources = set(network.wn.reservoir_name_list) | set(network.wn.tank_name_list)
+    checked = 0
+    for i, pipe in enumerate(network.pipe_names):
+        around = segments.valves(segments.link_segment[pipe])
+        broken = [around[i % len(around)]] if around else []
+        result = isolate(network, segments, pipe, broken=broken)
+        if sources & set(result.nodes):
+            continue
+        graph = network.wn.to_graph().to_undirected()
+        graph.remove_edges_from(
+            [(u, v, k) for u, v, k in graph.edges(keys=True) if (k in dict(result.valves_to_close))]
+        )
+        wet = set().union(*(nx.node_connected_component(graph, s) for s in sources))
+        assert sorted(set(graph.nodes) - wet) == result.nodes, pipe
+        checked += 1
+    assert checked > 80
