@@ -21,6 +21,7 @@ from statusmap.cli_accounts import create_user_command
 from statusmap.cli_accounts import set_password_command
 from statusmap.cli_common import municipality_for
 from statusmap.cli_incidents import incident_group
+from statusmap.cli_isolate import isolate_command
 from statusmap.cli_lifecycle import tick_command
 from statusmap.cli_locate import locate_command
 from statusmap.cli_municipalities import municipality_group
@@ -201,6 +202,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(open311_key_group)
     app.cli.add_command(subscribers_group)
     app.cli.add_command(worker_command)
+    app.cli.add_command(isolate_command)
 
 
 def main() -> None:

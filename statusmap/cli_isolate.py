@@ -1,0 +1,100 @@
+"""`statusmap isolate`: the valves to close to shut off one pipe, and what that cuts off.
+
+Needs no database: it reads an EPANET .inp (and optionally a `link,node` valve layer) and prints
+one JSON object on stdout. Validation warnings and notes go to stderr; errors stop the command.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+if TYPE_CHECKING:
+    from statusmap.network.model import Network
+    from statusmap.network.valves import Valve
+
+MAX_OUTSIDE_M = 2000.0  # a point farther than this outside the network's extent is refused
+
+
+@click.command("isolate")
+@click.option("--network", "network_path", required=True, type=click.Path(path_type=Path))
+@click.option("--units-to-m", default=1.0, show_default=True, help="Network units to metres.")
+@click.option("--valves", "valves_path", type=click.Path(path_type=Path), help="link,node CSV.")
+@click.option("--pipe", help="The pipe to isolate.")
+@click.option("--point", nargs=2, type=float, help="X Y in network coordinates: nearest pipe.")
+@click.option(
+    "--broken-valve",
+    "broken",
+    multiple=True,
+    metavar="PIPE,NODE",
+    help="A valve that cannot be closed (repeatable).",
+)
+def isolate_command(
+    network_path: Path,
+    units_to_m: float,
+    valves_path: Path | None,
+    pipe: str | None,
+    point: tuple[float, float] | None,
+    broken: tuple[str, ...],
+) -> None:
+    """Print the valves to close to isolate a pipe, and the pipes, nodes and demand cut off."""
+    from statusmap.network.model import NetworkError
+
+    if (pipe is None) == (point is None):
+        raise click.UsageError("give exactly one of --pipe ID or --point X Y")
+    try:
+        click.echo(json.dumps(_answer(network_path, units_to_m, valves_path, pipe, point, broken)))
+    except NetworkError as error:
+        raise click.ClickException(str(error)) from None
+
+
+def _answer(
+    network_path: Path,
+    units_to_m: float,
+    valves_path: Path | None,
+    pipe: str | None,
+    point: tuple[float, float] | None,
+    broken: tuple[str, ...],
+) -> dict[str, object]:
+    from statusmap.network.isolation import isolate
+    from statusmap.network.isolation import nearest_pipe
+    from statusmap.network.model import load_network
+    from statusmap.network.segments import valve_segments
+    from statusmap.network.validation import check
+
+    network = load_network(network_path, units_to_m)
+    valves = _valves(network, valves_path)
+    for warning in check(network, valves):
+        click.echo(f"Warning: {warning.message}", err=True)
+    unusable = [_valve(text) for text in broken]
+    if point is not None:
+        outside = network.distance_to_extent_m(*point)
+        if outside > MAX_OUTSIDE_M:
+            raise click.ClickException(
+                f"the point {point[0]:g} {point[1]:g} lies {outside / 1000:.1f} km outside the "
+                "network (at most 2 km); are its coordinates in the network's own units?"
+            )
+        pipe = nearest_pipe(network, *point)
+    assert pipe is not None
+    result = isolate(network, valve_segments(network, valves), pipe, broken=unusable)
+    return result.as_json(network)
+
+
+def _valves(network: Network, valves_path: Path | None) -> list[Valve]:
+    from statusmap.network.valves import read_valve_layer
+    from statusmap.network.valves import strategic_valve_layer
+
+    if valves_path is not None:
+        return read_valve_layer(valves_path, network)
+    click.echo("No --valves given: using a strategic N-2 valve layer (seed 0).", err=True)
+    return strategic_valve_layer(network, n=2, seed=0)
+
+
+def _valve(text: str) -> Valve:
+    link, sep, node = text.partition(",")
+    if not sep or not link.strip() or not node.strip() or "," in node:
+        raise click.BadParameter(f"{text!r} is not PIPE,NODE", param_hint="--broken-valve")
+    return link.strip(), node.strip()
