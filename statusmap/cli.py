@@ -202,7 +202,6 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(open311_key_group)
     app.cli.add_command(subscribers_group)
     app.cli.add_command(worker_command)
-    app.cli.add_command(isolate_command)
 
 
 def main() -> None:
@@ -213,4 +212,5 @@ def main() -> None:
     # The network engine's commands need no app, database or configuration: they are the
     # group's own, so running them never creates the app.
     cli.add_command(locate_command)
+    cli.add_command(isolate_command)
     cli.main(prog_name="statusmap")

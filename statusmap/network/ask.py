@@ -50,7 +50,9 @@ def _by_pipe(weights: np.ndarray, pipes: np.ndarray) -> tuple[np.ndarray, np.nda
     return within, pipe_weight
 
 
-def _gain(outcomes: np.ndarray, weights: np.ndarray, within: np.ndarray, pw: np.ndarray) -> np.ndarray:
+def _gain(
+    outcomes: np.ndarray, weights: np.ndarray, within: np.ndarray, pw: np.ndarray
+) -> np.ndarray:
     """Information (bits) about the pipe in each candidate's joint outcomes (C, O, M)."""
     answered = _entropy(outcomes @ weights, axis=1)
     per_pipe = outcomes @ within  # (C, O, pipes)

@@ -40,7 +40,8 @@ def share_within(network: Network, radius_m: float) -> np.ndarray:
     length = np.maximum(np.array([network.pipe_length_m(p) for p in pipes]), 1e-3)
     half = length / 2.0
     to_node = np.minimum(between[starts], between[ends]) + half[:, None]  # (P, nodes)
-    reach = np.maximum(radius_m - to_node[:, starts], 0) + np.maximum(radius_m - to_node[:, ends], 0)
+    from_start = np.maximum(radius_m - to_node[:, starts], 0)
+    reach = from_start + np.maximum(radius_m - to_node[:, ends], 0)
     share = np.minimum(reach / length[None, :], 1.0)
     own = np.minimum(2 * radius_m / length, 1.0)
     share[np.arange(len(pipes)), np.arange(len(pipes))] = own

@@ -117,5 +117,3 @@ def load_or_compute(network: Network, cache_dir: Path | None) -> Signatures:
         )
         partial.replace(path)  # a reader never sees half a file
     return signatures
-
-
