@@ -46,7 +46,7 @@ def run_localiser(
 ) -> list[tuple[dict[str, Any], dict[str, Any]]]:
     """Every answer of one localiser; returns (reports, answer) of the contract's sample."""
     locate, outcome.prepare_s[kind] = localisers.build(kind, outcome.name)
-    sample = []
+    sample: list[tuple[dict[str, Any], dict[str, Any]]] = []
     for k in ks:
         for scenario, count, label in asked(scenarios, k):
             reports = feature_collection(scenario["reports"][:count])
