@@ -111,7 +111,10 @@ def main() -> None:
     args = arguments()
     names = args.networks.split(",")
     for name in names:
-        network_source(name)  # unknown names fail before any work
+        try:
+            network_source(name)  # unknown names fail before any work
+        except ValueError as error:
+            raise SystemExit(str(error)) from None
     ks, kinds = [int(k) for k in args.k.split(",")], args.localisers.split(",")
     batches, outcomes = {}, []
     for name in names:
