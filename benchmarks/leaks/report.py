@@ -118,11 +118,11 @@ def auc_table(outcomes: list[Outcome], ks: list[int], kinds: list[str]) -> list[
                     continue
                 good = as_array(selected(rows, **{"class": "scored"}), "confidence")
                 bad = as_array(selected(rows, **{"class": "false_alarm"}), "confidence")
-                value = cell(stats.auc_interval(good, bad), 1.0, 3)
+                value = cell(stats.auc_interval(good, bad), 1.0, 3) if len(bad) else "-"
                 lines.append(
                     f"| {outcome.name} | {k} | {kind} | {len(good)} | {len(bad)} | {value} |"
                 )
-    return lines
+    return lines if len(lines) > 2 else []
 
 
 def write_section(body: str, command: str) -> None:
