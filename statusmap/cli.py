@@ -204,8 +204,8 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(worker_command)
 
 
-def main() -> None:
-    """Entry point of the `statusmap` console script."""
+def statusmap_group() -> FlaskGroup:
+    """The `statusmap` command group: the app's commands, and the network engine's own."""
     from statusmap import create_app
 
     cli = FlaskGroup(create_app=create_app, help="statusmap: outage map and status page for VA.")
@@ -213,4 +213,9 @@ def main() -> None:
     # group's own, so running them never creates the app.
     cli.add_command(locate_command)
     cli.add_command(isolate_command)
-    cli.main(prog_name="statusmap")
+    return cli
+
+
+def main() -> None:
+    """Entry point of the `statusmap` console script."""
+    statusmap_group().main(prog_name="statusmap")

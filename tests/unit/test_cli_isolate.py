@@ -105,14 +105,11 @@ def test_the_distance_limit_is_in_metres() -> None:
     assert result.exit_code == 0, result.output
 
 
-def test_the_command_is_registered_with_statusmap() -> None:
-    from flask import Flask
+def test_the_command_is_the_statusmap_groups_own() -> None:
+    """Registered on the group itself, so `statusmap isolate` never creates the app."""
+    from statusmap.cli import statusmap_group
 
-    from statusmap.cli import register_commands
-
-    app = Flask("check")
-    register_commands(app)
-    assert app.cli.commands["isolate"] is isolate_command  # type: ignore[attr-defined]
+    assert statusmap_group().commands["isolate"] is isolate_command
 
 
 def test_a_bad_valve_csv_is_refused(tmp_path: Path) -> None:
