@@ -83,6 +83,11 @@ def scores_table(outcomes: list[Outcome], ks: list[int], kinds: list[str]) -> li
     return lines
 
 
+def within_by_seed(rows: list[dict[str, Any]], k: int, kind: str) -> dict[int, float]:
+    scored = selected(rows, k=k, localiser=kind, **{"class": "scored"})
+    return {row["seed"]: float(row["within_300"]) for row in scored}
+
+
 def paired_table(outcomes: list[Outcome], ks: list[int], kinds: list[str]) -> list[str]:
     """Ours minus each baseline on the within-300 m share, resampled as pairs."""
     others = [kind for kind in ("A2", "A") if kind in kinds]
@@ -92,12 +97,13 @@ def paired_table(outcomes: list[Outcome], ks: list[int], kinds: list[str]) -> li
     lines.append("|---|---|" + "---|" * len(others))
     for outcome in outcomes:
         for k in ks:
-            ours = selected(outcome.rows, k=k, localiser="ours", **{"class": "scored"})
+            ours = within_by_seed(outcome.rows, k, "ours")
             cells = []
             for other in others:
-                theirs = selected(outcome.rows, k=k, localiser=other, **{"class": "scored"})
+                theirs = within_by_seed(outcome.rows, k, other)
+                seeds = sorted(set(ours) & set(theirs))  # the same scenarios, as pairs
                 difference = stats.paired_difference(
-                    as_array(ours, "within_300"), as_array(theirs, "within_300")
+                    np.array([ours[s] for s in seeds]), np.array([theirs[s] for s in seeds])
                 )
                 cells.append(cell(difference, 100.0, 1))
             lines.append(f"| {outcome.name} | {k} | " + " | ".join(cells) + " |")
