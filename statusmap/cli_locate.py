@@ -1,6 +1,6 @@
 """`statusmap locate`: rank the pipes and valve segments most likely to have broken.
 
-The contract is in docs/leak-localisation.md (and ../shared/LEAK_BENCHMARK.md): a network, an
+The contract is in docs/leak-localisation.md: a network, an
 optional valve layer, reports as GeoJSON or a .jsonl batch; one JSON answer per scenario on stdout.
 Every input is checked before anything is prepared or printed, so a bad line in a batch is
 refused with its number and nothing half-done is left on stdout.
