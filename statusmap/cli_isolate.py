@@ -12,17 +12,21 @@ from typing import TYPE_CHECKING
 
 import click
 
+from statusmap.cli_network import network_and_valves
+from statusmap.cli_network import network_option
+from statusmap.cli_network import units_option
+from statusmap.cli_network import valves_option
+
 if TYPE_CHECKING:
-    from statusmap.network.model import Network
     from statusmap.network.valves import Valve
 
 MAX_OUTSIDE_M = 2000.0  # a point farther than this outside the network's extent is refused
 
 
 @click.command("isolate")
-@click.option("--network", "network_path", required=True, type=click.Path(path_type=Path))
-@click.option("--units-to-m", default=1.0, show_default=True, help="Network units to metres.")
-@click.option("--valves", "valves_path", type=click.Path(path_type=Path), help="link,node CSV.")
+@network_option
+@units_option
+@valves_option
 @click.option("--pipe", help="The pipe to isolate.")
 @click.option("--point", nargs=2, type=float, help="X Y in network coordinates: nearest pipe.")
 @click.option(
@@ -61,14 +65,9 @@ def _answer(
 ) -> dict[str, object]:
     from statusmap.network.isolation import isolate
     from statusmap.network.isolation import nearest_pipe
-    from statusmap.network.model import load_network
     from statusmap.network.segments import valve_segments
-    from statusmap.network.validation import check
 
-    network = load_network(network_path, units_to_m)
-    valves = _valves(network, valves_path)
-    for warning in check(network, valves):
-        click.echo(f"Warning: {warning.message}", err=True)
+    network, valves = network_and_valves(network_path, units_to_m, valves_path)
     unusable = [_valve(text) for text in broken]
     if point is not None:
         outside = network.distance_to_extent_m(*point)
@@ -81,16 +80,6 @@ def _answer(
     assert pipe is not None
     result = isolate(network, valve_segments(network, valves), pipe, broken=unusable)
     return result.as_json(network)
-
-
-def _valves(network: Network, valves_path: Path | None) -> list[Valve]:
-    from statusmap.network.valves import read_valve_layer
-    from statusmap.network.valves import strategic_valve_layer
-
-    if valves_path is not None:
-        return read_valve_layer(valves_path, network)
-    click.echo("No --valves given: using a strategic N-2 valve layer (seed 0).", err=True)
-    return strategic_valve_layer(network, n=2, seed=0)
 
 
 def _valve(text: str) -> Valve:

@@ -13,53 +13,14 @@ from pathlib import Path
 
 import click
 
-from statusmap.network.model import Network
+from statusmap.cli_network import network_and_valves
+from statusmap.cli_network import network_option
+from statusmap.cli_network import units_option
+from statusmap.cli_network import valves_option
 from statusmap.network.model import NetworkError
-from statusmap.network.model import load_network
 from statusmap.network.reports import ReportError
 from statusmap.network.reports import check_usable
 from statusmap.network.reports import read_reports
-from statusmap.network.valves import Valve
-from statusmap.network.valves import read_valve_layer
-from statusmap.network.valves import strategic_valve_layer
-
-network_option = click.option(
-    "--network",
-    "network_path",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="EPANET .inp file of the network.",
-)
-units_option = click.option(
-    "--units-to-m",
-    default=1.0,
-    show_default=True,
-    type=float,
-    help="Factor from the network's coordinate units to metres (0.3048 for feet).",
-)
-valves_option = click.option(
-    "--valves",
-    "valves_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Valve layer as CSV with columns link,node (wntr's format).",
-)
-
-
-def network_and_valves(
-    network_path: Path, units_to_m: float, valves_path: Path | None
-) -> tuple[Network, list[Valve]]:
-    """The network and its valves; without a valve layer, the strategic N-2 one (said on stderr)."""
-    try:
-        network = load_network(network_path, units_to_m)
-        if valves_path is not None:
-            return network, read_valve_layer(valves_path, network)
-    except NetworkError as error:
-        raise click.ClickException(str(error)) from None
-    click.echo(
-        "No --valves given: using a strategic N-2 valve layer generated from the network (seed 0).",
-        err=True,
-    )
-    return network, strategic_valve_layer(network, n=2, seed=0)
 
 
 @click.command("locate")
