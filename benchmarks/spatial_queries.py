@@ -28,6 +28,7 @@ from sqlalchemy import insert
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from benchmarks.docs_section import write_section  # noqa: F401 (other benchmarks import it here)
 from statusmap.demo import load_demo
 from statusmap.engine import make_engine
 from statusmap.gis.queries import addresses as address_queries
@@ -176,17 +177,6 @@ def main() -> None:
             f"--incidents {args.incidents} --write"
         )
         write_section(f"## Spatial queries at {args.addresses:,} addresses", text, command)
-
-
-def write_section(heading: str, body: str, command: str) -> None:
-    """Replace (or add) one section of docs/benchmarks.md."""
-    section = f"{heading}\n\nCommand: `{command}` ({utcnow():%Y-%m-%d}).\n\n{body}\n"
-    existing = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
-    parts = existing.split("\n## ")
-    kept = [parts[0].rstrip() + "\n"] + [
-        "## " + p.rstrip() + "\n" for p in parts[1:] if not ("## " + p).startswith(heading)
-    ]
-    DOC.write_text("\n".join([*kept, section]), encoding="utf-8")
 
 
 if __name__ == "__main__":

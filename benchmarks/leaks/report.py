@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import os
 import platform
-from datetime import UTC
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from benchmarks import docs_section
 from benchmarks.leaks import stats
 from benchmarks.leaks.evaluate import Outcome
 from benchmarks.leaks.evaluate import asked
 from benchmarks.leaks.scoring import as_array
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "benchmarks.md"
 HEADING = "## Leak localisation"
 SHARES = ("within_300", "top1", "top5", "top10", "segment_top1", "segment_top3")
 
@@ -133,11 +131,4 @@ def auc_table(outcomes: list[Outcome], ks: list[int], kinds: list[str]) -> list[
 
 def write_section(body: str, command: str) -> None:
     """Replace (or add) the leak section of docs/benchmarks.md."""
-    today = datetime.now(UTC)
-    section = f"{HEADING}\n\nCommand: `{command}` ({today:%Y-%m-%d}).\n\n{body}\n"
-    existing = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
-    parts = existing.split("\n## ")
-    kept = [parts[0].rstrip() + "\n"] + [
-        "## " + p.rstrip() + "\n" for p in parts[1:] if not ("## " + p).startswith(HEADING)
-    ]
-    DOC.write_text("\n".join([*kept, section]), encoding="utf-8")
+    docs_section.write_section(HEADING, body, command)
