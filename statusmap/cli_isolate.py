@@ -18,6 +18,7 @@ from statusmap.cli_network import units_option
 from statusmap.cli_network import valves_option
 
 if TYPE_CHECKING:
+    from statusmap.network.model import Network
     from statusmap.network.valves import Valve
 
 MAX_OUTSIDE_M = 2000.0  # a point farther than this outside the network's extent is refused
@@ -45,41 +46,33 @@ def isolate_command(
     broken: tuple[str, ...],
 ) -> None:
     """Print the valves to close to isolate a pipe, and the pipes, nodes and demand cut off."""
+    from statusmap.network.isolation import isolate
     from statusmap.network.model import NetworkError
+    from statusmap.network.segments import valve_segments
 
     if (pipe is None) == (point is None):
         raise click.UsageError("give exactly one of --pipe ID or --point X Y")
-    try:
-        click.echo(json.dumps(_answer(network_path, units_to_m, valves_path, pipe, point, broken)))
-    except NetworkError as error:
-        raise click.ClickException(str(error)) from None
-
-
-def _answer(
-    network_path: Path,
-    units_to_m: float,
-    valves_path: Path | None,
-    pipe: str | None,
-    point: tuple[float, float] | None,
-    broken: tuple[str, ...],
-) -> dict[str, object]:
-    from statusmap.network.isolation import isolate
-    from statusmap.network.isolation import nearest_pipe
-    from statusmap.network.segments import valve_segments
-
     network, valves = network_and_valves(network_path, units_to_m, valves_path)
     unusable = [_valve(text) for text in broken]
-    if point is not None:
-        outside = network.distance_to_extent_m(*point)
-        if outside > MAX_OUTSIDE_M:
-            raise click.ClickException(
-                f"the point {point[0]:g} {point[1]:g} lies {outside / 1000:.1f} km outside the "
-                "network (at most 2 km); are its coordinates in the network's own units?"
-            )
-        pipe = nearest_pipe(network, *point)
-    assert pipe is not None
-    result = isolate(network, valve_segments(network, valves), pipe, broken=unusable)
-    return result.as_json(network)
+    try:
+        chosen = _snapped(network, point) if point is not None else str(pipe)
+        result = isolate(network, valve_segments(network, valves), chosen, broken=unusable)
+    except NetworkError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(json.dumps(result.as_json(network)))
+
+
+def _snapped(network: Network, point: tuple[float, float]) -> str:
+    """The pipe nearest a point given in the network's coordinates, refused when far outside."""
+    from statusmap.network.isolation import nearest_pipe
+
+    outside = network.distance_to_extent_m(*point)
+    if outside > MAX_OUTSIDE_M:
+        raise click.ClickException(
+            f"the point {point[0]:g} {point[1]:g} lies {outside / 1000:.1f} km outside the "
+            "network (at most 2 km); are its coordinates in the network's own units?"
+        )
+    return nearest_pipe(network, *point)
 
 
 def _valve(text: str) -> Valve:
