@@ -15,11 +15,16 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import secrets
+import subprocess
 import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import text
@@ -27,6 +32,8 @@ from sqlalchemy.orm import Session
 
 from benchmarks.affected_count import machine
 from benchmarks.spatial_queries import write_section
+from benchmarks.surge_nginx import require_binary
+from benchmarks.surge_wrk import parse_wrk
 from statusmap.engine import make_engine
 from statusmap.migrations import upgrade
 from statusmap.reports.submission import REFERENCE_ALPHABET
@@ -39,6 +46,10 @@ from tests.integration.test_gunicorn import _environment
 from tests.integration.test_gunicorn import _serving
 
 HERE = (8.07, 58.14)  # inside the Kristiansand test box
+LUA = Path(__file__).with_suffix(".lua")  # wrk's requests: a new report each
+CLIENTS = {"wrk": "wrk connections", "python": "Python client threads in 4 processes"}
+# Report numbers (hence client addresses) of a round start here, so that no round repeats one.
+FIRST, ROUND_NUMBERS = 20, 200_000
 COLUMNS = (
     "municipality_id, kind, status, location, observed_since, text, contact_consent,"
     " client_key, source, repeats, notify_pending, created_at, updated_at"
@@ -67,9 +78,15 @@ def _environment_for(url: str) -> dict[str, str]:
 
 
 def _last_id(url: str) -> int:
+    """The last report's id once the server has settled (answered what it had in hand)."""
     engine = make_engine(url)
+    last = None
     with engine.connect() as conn:
-        found = conn.execute(text("SELECT coalesce(max(id), 0) FROM report")).scalar_one()
+        query = text("SELECT coalesce(max(id), 0) FROM report")
+        while (found := conn.execute(query).scalar_one()) != last:
+            last = found
+            conn.commit()
+            time.sleep(0.3)
     engine.dispose()
     return int(found)
 
@@ -77,29 +94,63 @@ def _last_id(url: str) -> int:
 def interleaved(args: argparse.Namespace, url: str) -> tuple[float, float, int, Counter[int]]:
     """Rounds of (reports through gunicorn, then the same rows by the bare loop), so a busy
     moment of the shared machine falls on both sides alike; the sums of each side's time."""
-    processes = min(4, args.clients)
-    share = args.reports // args.rounds
     app_s = bare_s = 0.0
     rows, statuses = 0, Counter[int]()
     with (
         tempfile.TemporaryDirectory() as tmp,
         _serving(Path(tmp) / "g.log", _environment_for(url), args.workers) as at,
-        client_pool(processes) as pool,
+        _sender(args) as send,
     ):
         target = f"{at}/api/v1/kristiansand/reports"
-        # Warm-up, not counted: the client processes start, the workers load the municipality.
-        send_reports(target, 20, *HERE, processes=processes, threads=2, pool=pool)
+        send(target, 0, warm_up=True)  # not counted: the workers load the municipality
         for number in range(args.rounds):
             before = _last_id(url)
-            started = time.perf_counter()
-            statuses += send_reports(
-                target, share, *HERE, processes=processes,
-                threads=args.clients // processes, first=20 + number * share, pool=pool,
-            )  # fmt: skip
-            app_s += time.perf_counter() - started
-            seconds, count = bare_loop(url, after_id=before, up_to_id=_last_id(url))
-            bare_s, rows = bare_s + seconds, rows + count
+            seconds, answered = send(target, FIRST + number * ROUND_NUMBERS)
+            app_s, statuses = app_s + seconds, statuses + answered
+            bare, count = bare_loop(url, after_id=before, up_to_id=_last_id(url))
+            bare_s, rows = bare_s + bare, rows + count
     return app_s, bare_s, rows, statuses
+
+
+@contextmanager
+def _sender(args: argparse.Namespace) -> Iterator[Callable[..., tuple[float, Counter[int]]]]:
+    """send(target, first, warm_up=False) -> (seconds, statuses) with the chosen client."""
+    if args.client == "wrk":
+        yield lambda target, first, warm_up=False: wrk_reports(
+            target, 2 if warm_up else args.seconds, first, args.clients
+        )
+        return
+    processes = min(4, args.clients)
+    share = args.reports // args.rounds
+    with client_pool(processes) as pool:
+
+        def send(target: str, first: int, warm_up: bool = False) -> tuple[float, Counter[int]]:
+            started = time.perf_counter()
+            answered = send_reports(
+                target, 20 if warm_up else share, *HERE, processes=processes,
+                threads=args.clients // processes, first=first, pool=pool,
+            )  # fmt: skip
+            return time.perf_counter() - started, answered
+
+        yield send
+
+
+def wrk_reports(
+    target: str, seconds: float, first: int, connections: int
+) -> tuple[float, Counter[int]]:
+    """wrk POSTing new reports for `seconds` on `connections` connections (two threads): the
+    time it ran and the answers by status (-1: socket errors, such as no answer in time)."""
+    threads = 2
+    command = [require_binary("wrk", "wrk"), f"-t{threads}", f"-c{connections}"]
+    command += [f"-d{seconds}s", "--latency", "--timeout", "30s", "-s", str(LUA), target]
+    command += ["--", str(first), str(threads), str(HERE[0]), str(HERE[1])]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60, check=True)
+    run = parse_wrk(done.stdout)
+    counted = re.findall(r"^status (\d+): (\d+)$", done.stdout, re.M)
+    answered = Counter({int(status): int(n) for status, n in counted})
+    if run.socket_errors:
+        answered[-1] = run.socket_errors
+    return (run.requests / run.rps if run.rps else float(seconds)), answered
 
 
 def bare_loop(url: str, *, after_id: int, up_to_id: int) -> tuple[float, int]:
@@ -145,7 +196,7 @@ def run(args: argparse.Namespace) -> str:
         [
             "| path | reports | seconds | reports/s |",
             "| --- | ---: | ---: | ---: |",
-            f"| gunicorn ({args.workers} workers), JSON API, {args.clients} clients"
+            f"| gunicorn ({args.workers} workers), JSON API, {args.clients} {CLIENTS[args.client]}"
             f" | {sent:,} | {app_s:.2f} | {app_rate:,.0f} |",
             f"| bare INSERT + commit loop, one connection | {rows:,} | {bare_s:.2f}"
             f" | {bare_rate:,.0f} |",
@@ -164,7 +215,12 @@ def main() -> None:
     parser.add_argument(
         "--postgis-url", default=os.environ.get("STATUSMAP_TEST_POSTGIS_URL", DEFAULT_ADMIN_URL)
     )
-    parser.add_argument("--reports", type=int, default=3000)
+    parser.add_argument(
+        "--client", choices=("wrk", "python"), default="wrk",
+        help="wrk (C, a few per cent of a core) or the concurrency test's Python clients",
+    )  # fmt: skip
+    parser.add_argument("--seconds", type=int, default=4, help="per round, with wrk")
+    parser.add_argument("--reports", type=int, default=3000, help="in all, with python")
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=5)
@@ -173,8 +229,10 @@ def main() -> None:
     body = run(args)
     print(body)
     if args.write:
+        wrk = args.client == "wrk"
+        amount = f"--seconds {args.seconds}" if wrk else f"--reports {args.reports}"
         command = (
-            f".venv/bin/python -m benchmarks.report_ingestion --reports {args.reports}"
+            f".venv/bin/python -m benchmarks.report_ingestion --client {args.client} {amount}"
             f" --clients {args.clients} --workers {args.workers} --rounds {args.rounds} --write"
         )
         write_section(

@@ -114,9 +114,10 @@ DEFAULTS: dict[str, Any] = {
         "image/svg+xml",
     ],  # fmt: skip
     # Crowd reports (Flask-Limiter): per client address (as ProxyFix sees it) over the form and
-    # the API together, and per municipality. memory:// counts per worker (N gunicorn workers
-    # allow N times as much); a redis://host:6379 URI shares the counts between workers and hosts.
-    "RATELIMIT_STORAGE_URI": "memory://",
+    # the API together, and per municipality. memory+swept:// counts per worker (N gunicorn
+    # workers allow N times as much) without a timer thread (rate_storage.py); a
+    # redis://host:6379 URI shares the counts between workers and hosts.
+    "RATELIMIT_STORAGE_URI": "memory+swept://",
     "RATELIMIT_HEADERS_ENABLED": True,
     "REPORT_LIMIT_PER_CLIENT": "5/minute;30/day",
     "REPORT_LIMIT_PER_AREA": "120/minute",

@@ -14,6 +14,8 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 
+from statusmap import rate_storage  # noqa: F401  (registers the memory+swept:// scheme)
+
 
 class TextCompress(Compress):
     """Flask-Compress for text only; images and tiles keep their single, unvaried copy.

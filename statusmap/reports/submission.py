@@ -14,12 +14,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from datetime import timedelta
+from typing import Any
 
 from shapely.geometry import Point
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from statusmap.engine import begin_writing
 from statusmap.gis.queries.incidents import incidents_covering_point
 from statusmap.gis.queries.reports import repeats_of
 from statusmap.gis.validation import GeometryError
@@ -34,6 +33,8 @@ from statusmap.models.report import CONTACT_MAX
 from statusmap.models.report import REFERENCE_LENGTH
 from statusmap.models.report import TEXT_MAX
 from statusmap.reports.places import ReportPlace
+from statusmap.reports.storing import insert_report
+from statusmap.reports.storing import insert_unless_recent
 
 # A repeat: the same kind from the same client within this distance and time of the first.
 REPEAT_METRES = 150
@@ -51,7 +52,6 @@ EXPLAINED_BY_INCIDENTS = (
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^\+?[0-9 ()-]{8,20}$")
-REFERENCE_ATTEMPTS = 5
 # Invisible direction overrides, embeddings and isolates: they can make a text shown to staff
 # read otherwise than it is stored ("Trojan source"), and nobody types them on purpose.
 _NO_BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
@@ -110,53 +110,54 @@ def submit_report(
     chance in 10^11 per report), the transaction is rolled back and the report stored with a new
     one, so the caller must have written nothing before. Given a ReportPlace (kept in memory per
     change of the municipality's data), the incidents that explain it are not asked for again.
+    A client's first report of its kind in the repeat window is stored in one statement
+    (storing.py); only after an earlier one are its repeats looked for.
     """
     point = _checked_point(municipality, data, tolerance_m)
     text, contact = _checked_texts(data)
     _check_since(data.observed_since, now)
-    if data.client_key:
-        earlier = repeats_of(
-            session,
-            municipality.id,
-            kind=data.kind,
-            client_key=data.client_key,
-            point=point,
-            metres=REPEAT_METRES,
-            utm_epsg=municipality.utm_epsg,
-            since=now - REPEAT_WINDOW,
-        )
-        if earlier:
-            first = session.get_one(Report, earlier[0])
-            first.repeats += 1
-            session.flush()
-            return Submitted(first, True, _incident_of(session, first))
     incident = _explaining_incident(session, municipality, data.kind, point, now)
-    report = _stored(
-        session, lambda: _new_report(municipality, data, point, text, contact, incident, now)
+
+    def row() -> dict[str, Any]:
+        return _new_row(municipality, data, point, text, contact, incident, now)
+
+    if not data.client_key:
+        return Submitted(insert_report(session, row), False, incident)
+    first = insert_unless_recent(session, row, since=now - REPEAT_WINDOW)
+    if first is not None:  # the usual case: one statement
+        return Submitted(first, False, incident)
+    return _repeat_or_new(session, municipality, data, point, now, incident, row)
+
+
+def _repeat_or_new(
+    session: Session,
+    municipality: Municipality | ReportPlace,
+    data: ReportInput,
+    point: Point,
+    now: datetime,
+    incident: Incident | None,
+    row: Callable[[], dict[str, Any]],
+) -> Submitted:
+    """After an earlier report of the kind by the client: merged if close, else stored."""
+    earlier = repeats_of(
+        session,
+        municipality.id,
+        kind=data.kind,
+        client_key=data.client_key,
+        point=point,
+        metres=REPEAT_METRES,
+        utm_epsg=municipality.utm_epsg,
+        since=now - REPEAT_WINDOW,
     )
-    return Submitted(report, False, incident)
+    if earlier:
+        repeated = session.get_one(Report, earlier[0])
+        repeated.repeats += 1
+        session.flush()
+        return Submitted(repeated, True, _incident_of(session, repeated))
+    return Submitted(insert_report(session, row), False, incident)
 
 
-def _stored(session: Session, make: Callable[[], Report]) -> Report:
-    """Add and flush a new report; on a clash of references, roll back and try a new one.
-
-    The unique constraint is the check (no query per report to ask whether a reference exists).
-    """
-    for _attempt in range(REFERENCE_ATTEMPTS):
-        report = make()
-        session.add(report)
-        try:
-            session.flush()
-            return report
-        except IntegrityError as exc:
-            if "reference" not in str(exc.orig):
-                raise
-            session.rollback()
-            begin_writing(session)  # SQLite: as a writer again, as the request began
-    raise RuntimeError(f"No free report reference in {REFERENCE_ATTEMPTS} attempts.")
-
-
-def _new_report(
+def _new_row(
     municipality: Municipality | ReportPlace,
     data: ReportInput,
     point: Point,
@@ -164,24 +165,24 @@ def _new_report(
     contact: str,
     incident: Incident | None,
     now: datetime,
-) -> Report:
-    return Report(
-        reference=new_reference(),
-        municipality_id=municipality.id,
-        kind=data.kind,
-        status=ReportStatus.LINKED if incident else ReportStatus.NEW,
-        location=point,
-        address_id=data.address_id,
-        observed_since=data.observed_since,
-        text=text,
-        contact=contact or None,
-        contact_consent=bool(contact) and data.consent,
-        client_key=data.client_key,
-        source=data.source,
-        incident_id=incident.id if incident else None,
-        created_at=now,
-        updated_at=now,
-    )
+) -> dict[str, Any]:
+    return {
+        "reference": new_reference(),
+        "municipality_id": municipality.id,
+        "kind": data.kind,
+        "status": ReportStatus.LINKED if incident else ReportStatus.NEW,
+        "location": point,
+        "address_id": data.address_id,
+        "observed_since": data.observed_since,
+        "text": text,
+        "contact": contact or None,
+        "contact_consent": bool(contact) and data.consent,
+        "client_key": data.client_key,
+        "source": data.source,
+        "incident_id": incident.id if incident else None,
+        "created_at": now,
+        "updated_at": now,
+    }
 
 
 def _checked_point(
