@@ -1,10 +1,11 @@
 """Sustained report ingestion on PostGIS through gunicorn and the JSON API, against a bare
 INSERT loop of the same rows in the same run.
 
-    .venv/bin/python -m benchmarks.report_ingestion --reports 3000 --clients 16 --rounds 5 --write
+    .venv/bin/python -m benchmarks.report_ingestion --seconds 5 --clients 16 --rounds 3 --write
 
-N concurrent clients (processes of threads, each report from its own address) POST reports to
-POST /api/v1/<slug>/reports on gunicorn; the rows stored are then inserted again, one INSERT and
+wrk on N connections (report_ingestion.lua: each report new and from its own address; or, with
+--client python, the concurrency test's client threads) POSTs to /api/v1/<slug>/reports on
+gunicorn; the rows stored are then inserted again, one INSERT and
 one commit each (as each report is its own transaction in the app), on one connection. The two
 take turns in rounds, so the shared machine's busy moments fall on both. The ratio is the app's
 reports per second over the bare loop's. With --write it replaces its section of

@@ -29,6 +29,12 @@ from statusmap.models import Report
 
 REFERENCE_ATTEMPTS = 5
 _TABLE: Table = Report.__table__  # type: ignore[assignment]
+# The columns' own scalar defaults (repeats 0, ...): what a new row holds where it names nothing.
+_DEFAULTS = {
+    column.key: column.default.arg  # type: ignore[attr-defined]
+    for column in _TABLE.c
+    if column.default is not None and column.default.is_scalar
+}
 
 
 def insert_unless_recent(
@@ -85,12 +91,7 @@ def _with_free_reference(
 def _attached(session: Session, report_id: int, values: dict[str, Any]) -> Report:
     """The stored row as a persistent Report in the session, built from what was written
     (with the columns' own defaults for what the row did not name)."""
-    defaults = {
-        column.key: column.default.arg  # type: ignore[attr-defined]
-        for column in _TABLE.c
-        if column.key not in values and column.default is not None and column.default.is_scalar
-    }
-    report = Report(id=report_id, **defaults, **values)
+    report = Report(id=report_id, **(_DEFAULTS | values))
     make_transient_to_detached(report)
     session.add(report)
     return report
