@@ -11,6 +11,7 @@ Report it is, so callers read it as any loaded report (no query to read it back)
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -23,6 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.sql.expression import Executable
 
 from statusmap.engine import begin_writing
 from statusmap.models import Report
@@ -35,6 +37,7 @@ _DEFAULTS = {
     for column in _TABLE.c
     if column.default is not None and column.default.is_scalar
 }
+_PLAIN = insert(_TABLE).returning(_TABLE.c.id)  # the values come with each execution
 
 
 def insert_unless_recent(
@@ -43,33 +46,46 @@ def insert_unless_recent(
     """Insert the row `make()` gives unless its client has a report of its kind made since
     `since` in its municipality; the stored Report, or None (nothing written)."""
 
-    def statement(values: dict[str, Any]) -> Any:
-        earlier = exists().where(
-            _TABLE.c.municipality_id == values["municipality_id"],
-            _TABLE.c.client_key == values["client_key"],
-            _TABLE.c.kind == values["kind"],
-            _TABLE.c.created_at >= since,
-        )
-        given = [bindparam(f"new_{k}", v, type_=_TABLE.c[k].type) for k, v in values.items()]
-        row = select(*given).where(~earlier)
-        return insert(_TABLE).from_select(list(values), row).returning(_TABLE.c.id)
+    def run(values: dict[str, Any]) -> Any:
+        given = {f"new_{k}": v for k, v in values.items()} | {"since": since}
+        given |= {f"earlier_{k}": values[k] for k in ("municipality_id", "client_key", "kind")}
+        return session.connection().execute(_unless_recent(tuple(values)), given)
 
-    return _with_free_reference(session, make, statement)
+    return _with_free_reference(session, make, run)
+
+
+@functools.lru_cache(maxsize=16)
+def _unless_recent(columns: tuple[str, ...]) -> Executable:
+    """INSERT ... SELECT ... WHERE NOT EXISTS for rows naming `columns`, built once and then
+    only executed with new values (SQLAlchemy compiles it once per backend)."""
+
+    def given(prefix: str, name: str) -> Any:
+        return bindparam(f"{prefix}_{name}", type_=_TABLE.c[name].type)
+
+    earlier = exists().where(  # parameters of their own: PostgreSQL types each use apart
+        *(
+            _TABLE.c[name] == given("earlier", name)
+            for name in ("municipality_id", "client_key", "kind")
+        ),
+        _TABLE.c.created_at >= bindparam("since", type_=_TABLE.c.created_at.type),
+    )
+    row = select(*(given("new", name) for name in columns)).where(~earlier)
+    return insert(_TABLE).from_select(list(columns), row).returning(_TABLE.c.id)
 
 
 def insert_report(session: Session, make: Callable[[], dict[str, Any]]) -> Report:
     """Insert the row `make()` gives; the stored Report."""
     stored = _with_free_reference(
-        session, make, lambda values: insert(_TABLE).values(values).returning(_TABLE.c.id)
+        session, make, lambda values: session.connection().execute(_PLAIN, values)
     )
     assert stored is not None  # a plain INSERT always returns its row
     return stored
 
 
 def _with_free_reference(
-    session: Session, make: Callable[[], dict[str, Any]], statement: Callable[..., Any]
+    session: Session, make: Callable[[], dict[str, Any]], run: Callable[[dict[str, Any]], Any]
 ) -> Report | None:
-    """Run the insert; on a clash of references, roll back and try a new one.
+    """Run the insert on `make()`'s values; on a clash of references, roll back and try a new one.
 
     The unique constraint is the check (no query per report to ask whether a reference exists),
     so the caller must have written nothing before in this transaction.
@@ -77,7 +93,7 @@ def _with_free_reference(
     for _attempt in range(REFERENCE_ATTEMPTS):
         values = make()
         try:
-            found = session.connection().execute(statement(values)).scalar_one_or_none()
+            found = run(values).scalar_one_or_none()
         except IntegrityError as exc:
             if "reference" not in str(exc.orig):
                 raise

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from statusmap import ROOT
+from tests.integration import gunicorn_ready
 
 APP = "statusmap:create_app()"
 
@@ -30,7 +31,7 @@ def _environment(database_url: str, **extra: str) -> dict[str, str]:
 
 def _gunicorn(log: Path, env: dict[str, str], workers: int = 1) -> subprocess.Popen[bytes]:
     command = [sys.executable, "-m", "gunicorn", "--bind", "127.0.0.1:0", "--workers", str(workers)]
-    command += ["--no-control-socket", APP]
+    command += ["--no-control-socket", "--config", f"python:{gunicorn_ready.__name__}", APP]
     with log.open("wb") as output:
         # A session of its own, so that stopping it stops its workers too.
         return subprocess.Popen(
@@ -54,13 +55,17 @@ def _stop(server: subprocess.Popen[bytes]) -> None:
 
 @contextmanager
 def _serving(log: Path, env: dict[str, str], workers: int = 1) -> Iterator[str]:
-    """Start gunicorn on a free port; yield its address; stop it."""
+    """Start gunicorn on a free port; yield its address once every worker has loaded the app;
+    stop it."""
     server = _gunicorn(log, env, workers)
     try:
-        deadline = time.monotonic() + 30
-        while not (found := re.search(r"Listening at: (http://\S+)", log.read_text())):
-            assert server.poll() is None, log.read_text()
-            assert time.monotonic() < deadline, log.read_text()
+        deadline = time.monotonic() + 60
+        while (
+            not (found := re.search(r"Listening at: (http://\S+)", text := log.read_text()))
+            or text.count(gunicorn_ready.READY) < workers
+        ):
+            assert server.poll() is None, text
+            assert time.monotonic() < deadline, text
             time.sleep(0.1)
         yield found.group(1)
     finally:
