@@ -23,6 +23,7 @@ from statusmap.network import likelihood
 from statusmap.network.distances import share_within
 from statusmap.network.households import households_per_junction
 from statusmap.network.model import Network
+from statusmap.network.pace import pace_log_likelihood
 from statusmap.network.reports import Report
 from statusmap.network.reports import check_usable
 from statusmap.network.reports import parse_collection
@@ -99,6 +100,7 @@ def posterior(prepared: Prepared, reports: list[Report]) -> Posterior:
     model, to_m = prepared.model, prepared.network.units_to_m
     openings = len(OPENINGS)
     spatial = likelihood.spatial_log_likelihood(model, reports, to_m)
+    spatial += pace_log_likelihood(model.total, reports)
     seen = likelihood.leak_seen_log_likelihood(model, reports, to_m)
     pipes = len(prepared.log_prior)
     ll = spatial[:-1].reshape(pipes, openings) + seen[:-1, None]
