@@ -8,7 +8,9 @@ last one with likelihood (r * total)^(n - 1) * exp(-r * total * S). The factor i
 over a log-uniform prior from 1/4 to 4, wider than any one guess of the rates should need.
 
 A break that reaches a thousand households makes ten reports in minutes; one that reaches twenty
-takes hours. Without times on every report, the pace says nothing (zero for every hypothesis).
+takes hours. Without times on every report, the pace says nothing (zero for every hypothesis);
+nor when every report has the same time, which is then a stamp (an import, a form's default),
+not when each was made.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ def pace_log_likelihood(total: np.ndarray, reports: list[Report]) -> np.ndarray:
         return np.zeros(total.shape)
     times = sorted(r.reported_at for r in counted if r.reported_at is not None)
     span_h = (times[-1] - times[0]).total_seconds() / 3600.0
+    if span_h <= 0:
+        return np.zeros(total.shape)
     factors = np.geomspace(*RATE_FACTOR, GRID)
     rate = np.maximum(total, 1e-12)[:, None] * factors[None, :]
     per_factor = (len(times) - 1) * np.log(rate) - rate * span_h

@@ -45,6 +45,11 @@ def test_without_a_time_on_every_report_the_pace_is_silent() -> None:
     assert not pace_log_likelihood(TOTALS, reports[:1]).any()
 
 
+def test_reports_all_stamped_with_one_time_say_nothing_of_the_pace() -> None:
+    stamped = [Report("no_water", float(i), 0.0, START) for i in range(10)]
+    assert not pace_log_likelihood(TOTALS, stamped).any()
+
+
 def test_leak_seen_reports_do_not_count_towards_the_pace() -> None:
     quick = _reports(3, timedelta(minutes=2))
     seen_later = [Report("leak_seen", 0.0, 0.0, START + timedelta(hours=5))]
