@@ -135,12 +135,31 @@ def check_near(
 ) -> None:
     """Reject a geometry further than tolerance_m outside the municipality's boundary."""
     local = to_utm(geometry, utm_epsg)
-    if not _reach(boundary.wkb, utm_epsg, tolerance_m).covers(local):
+    if not _reach_of(boundary, utm_epsg, tolerance_m).covers(local):
         lon, lat = _outside_point(geometry, within=boundary)
         raise GeometryError(
             f"The location {_where(lon, lat)} is more than {tolerance_m:.0f} m outside "
             "the municipality."
         )
+
+
+# The same boundary object (a municipality kept in memory) is asked about again and again: its
+# reach is found by identity first, since its WKB (the key below) costs milliseconds to write and
+# hash for a real outline of thousands of points. The entry holds the boundary, so its id stays
+# its own.
+_REACH_BY_ID: dict[int, tuple[BaseGeometry, int, float, BaseGeometry]] = {}
+REACH_BY_ID_ENTRIES = 16
+
+
+def _reach_of(boundary: BaseGeometry, utm_epsg: int, tolerance_m: float) -> BaseGeometry:
+    known = _REACH_BY_ID.get(id(boundary))
+    if known is not None and known[0] is boundary and known[1:3] == (utm_epsg, tolerance_m):
+        return known[3]
+    reach = _reach(boundary.wkb, utm_epsg, tolerance_m)
+    if len(_REACH_BY_ID) >= REACH_BY_ID_ENTRIES:
+        _REACH_BY_ID.clear()  # boundaries loaded afresh per request come and go
+    _REACH_BY_ID[id(boundary)] = (boundary, utm_epsg, tolerance_m, reach)
+    return reach
 
 
 @lru_cache(maxsize=32)

@@ -10,6 +10,7 @@ from shapely.geometry import box
 
 from statusmap.gis.validation import Z_DROPPED
 from statusmap.gis.validation import GeometryError
+from statusmap.gis.validation import check_near
 from statusmap.gis.validation import check_point
 from statusmap.gis.validation import parse_geojson
 from statusmap.gis.validation import validate_area
@@ -61,6 +62,20 @@ def test_area_far_outside_the_municipality_is_refused() -> None:
         _validate(lillehammer, boundary=GRAN, utm_epsg=25832, tolerance_m=2000)
     just_outside = box(10.621, 60.35, 10.63, 60.36)  # within 2 km of the edge
     assert _validate(just_outside, boundary=GRAN, utm_epsg=25832, tolerance_m=2000)
+
+
+def test_each_boundary_and_tolerance_is_checked_against_its_own_reach() -> None:
+    """The reach is kept per boundary object: another boundary, or another tolerance, of the
+    same municipality is never answered from it."""
+    lillehammer = box(10.40, 61.05, 10.52, 61.15)
+    near_gran = shapely.Point(10.63, 60.36)  # about 550 m east of GRAN's edge
+    check_near(near_gran, GRAN, utm_epsg=25832, tolerance_m=2000)
+    with pytest.raises(GeometryError, match="outside the municipality"):
+        check_near(near_gran, lillehammer, utm_epsg=25832, tolerance_m=2000)
+    with pytest.raises(GeometryError, match="outside the municipality"):
+        check_near(near_gran, GRAN, utm_epsg=25832, tolerance_m=100)
+    same_outline = box(*GRAN.bounds)  # equal, not the same object
+    check_near(near_gran, same_outline, utm_epsg=25832, tolerance_m=2000)
 
 
 def test_size_limits() -> None:
