@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from sqlalchemy import Connection
 from sqlalchemy import Engine
 from sqlalchemy import create_engine
 from sqlalchemy import event
-from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session
 
 from statusmap.gis.spatial_index import SQLITE_BBOX_FUNCTION
@@ -18,8 +16,6 @@ from statusmap.gis.spatial_index import sqlite_bbox
 # Execution option read when SQLite begins a transaction: "IMMEDIATE" for writers.
 SQLITE_BEGIN = "statusmap_sqlite_begin"
 WRITING = {SQLITE_BEGIN: "IMMEDIATE"}
-# A pooled PostgreSQL connection idle this long is pinged before use (the server may have gone).
-PING_AFTER_IDLE_S = 10.0
 
 
 def is_postgis(bind: Engine | Any) -> bool:
@@ -41,36 +37,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    engine = create_engine(url, plugins=["geoalchemy2"], **kwargs)
-    event.listen(engine, "checkin", _idle_from_now)
-    event.listen(engine, "checkout", _ping_if_idle(engine))
-    return engine
-
-
-def _idle_from_now(_dbapi_connection: Any, record: Any) -> None:
-    record.info["idle_since"] = time.monotonic()
-
-
-def _ping_if_idle(engine: Engine) -> Any:
-    """A checkout hook: ping a connection that sat idle in the pool, not every one.
-
-    pool_pre_ping would cost a round trip per request; a connection in steady use has just
-    proved itself. One that sat idle (a restart or a network timeout may have cut it) is pinged,
-    and if the ping fails the pool drops it and connects anew (DisconnectionError). A server that
-    goes away under steady traffic fails the statements in flight once; SQLAlchemy then sees the
-    disconnect and replaces every pooled connection.
-    """
-
-    def check(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
-        idle_since = record.info.get("idle_since")
-        if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_S:
-            return
-        try:
-            engine.dialect.do_ping(dbapi_connection)
-        except Exception as exc:
-            raise DisconnectionError("the pooled connection did not answer a ping") from exc
-
-    return check
+    return create_engine(url, plugins=["geoalchemy2"], pool_pre_ping=True, **kwargs)
 
 
 def begin_writing(session: Session) -> None:
