@@ -10,8 +10,8 @@ its own (`gateway_process`, for benchmarks, so it does not share the caller's GI
 - idempotency by id: a repeat of an accepted id gets 409 {"error": "duplicate", "id": ...} and
   is not delivered again;
 - a record of what it delivered: GET /_deliveries -> [{"id", "to", "text", "at"}], and what it
-  answered: GET /_stats -> {"200": n, "409": n, "429": n, "500": n, "hung": n}; GET /_count
-  -> how many it delivered.
+  answered: GET /_stats -> {"200": n, "409": n, "429": n, "500": n, "hung": n}; GET /_hung ->
+  the recipients it hung on; GET /_count -> how many it delivered.
 
     python -m tests.fakes.gateway --latency 0.04 --rate 400   (prints its URL, serves until killed)
 """
@@ -89,12 +89,14 @@ class FakeGateway:
         self.bucket = _Bucket(behaviour.rate_per_s, behaviour.burst) if limited else None
         self.accepted: dict[str, Delivery] = {}
         self.answers: Counter[str] = Counter()
+        self.hung: list[str] = []  # recipients of the sends it answered only after hang_s
 
     def app(self) -> web.Application:
         app = web.Application()
         app.router.add_post("/send", self.send)
         app.router.add_get("/_deliveries", self.deliveries_view)
         app.router.add_get("/_stats", self.stats_view)
+        app.router.add_get("/_hung", self.hung_view)
         app.router.add_get("/_count", self.count_view)
         return app
 
@@ -121,6 +123,7 @@ class FakeGateway:
         self.accepted[key] = Delivery(key, to, text, time.time())
         if self.random.random() < self.behaviour.hang_ratio:
             self.answers["hung"] += 1
+            self.hung.append(to)
             await asyncio.sleep(self.behaviour.hang_s)  # the client gave up long ago
         return self._answer(200, {"id": key, "ref": f"gw-{len(self.accepted)}"})
 
@@ -132,6 +135,9 @@ class FakeGateway:
 
     async def stats_view(self, _request: web.Request) -> web.Response:
         return web.json_response(dict(self.answers))
+
+    async def hung_view(self, _request: web.Request) -> web.Response:
+        return web.json_response(list(self.hung))
 
 
 class RunningGateway:
@@ -149,6 +155,10 @@ class RunningGateway:
 
     def stats(self) -> dict[str, int]:
         return dict(httpx.get(f"{self.base}/_stats", timeout=10).json())
+
+    def hung(self) -> list[str]:
+        """The recipients of the sends it answered only after `hang_s`."""
+        return [str(to) for to in httpx.get(f"{self.base}/_hung", timeout=10).json()]
 
 
 async def _serve(gateway: FakeGateway, port: int) -> tuple[web.AppRunner, int]:

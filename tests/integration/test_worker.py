@@ -102,9 +102,13 @@ def test_without_idempotency_a_timed_out_send_is_never_repeated(database: str) -
     behaviour = Behaviour(hang_ratio=0.2, hang_s=1.0, seed=5)
     with running_gateway(behaviour) as gateway:
         _drain(database, gateway, idempotent=False)
-        delivered, answers = gateway.deliveries(), gateway.stats()
+        delivered, answers, hung = gateway.deliveries(), gateway.stats(), gateway.hung()
     found = statuses(database)
-    assert found["uncertain"] == answers["hung"] > 5, "each timed-out send left for a person"
+    uncertain = Counter(row.recipient for row in _rows(database) if row.status == "uncertain")
+    assert len(hung) > 5 and Counter(hung) <= uncertain, "each timed-out send left for a person"
+    # A send answered in time by the gateway can still reach a loaded client after its timeout;
+    # the worker cannot tell it from a hang, so it is left for a person too. Only a few can be.
+    assert uncertain.total() - len(hung) <= 5, uncertain.total() - len(hung)
     assert found["sent"] + found["uncertain"] == 100
     assert "409" not in answers, "nothing was sent a second time"
     assert Counter(d.to for d in delivered) == Counter(seeded.inside)

@@ -48,12 +48,21 @@ def _seeded(url: str, inside: int) -> Seeded:
     return seeded
 
 
-def _kill_mid_batch(url: str, gateway: RunningGateway, victim: subprocess.Popen, after: int) -> int:
-    """SIGKILL `victim` once `after` messages were delivered and it holds claims; how many."""
+def _started(logs: list[Path]) -> bool:
+    """Whether every worker has loaded the app and begun (its first line)."""
+    return all(log.exists() and "sends at a time" in log.read_text() for log in logs)
+
+
+def _kill_mid_batch(
+    url: str, gateway: RunningGateway, victim: subprocess.Popen, after: int, logs: list[Path]
+) -> int:
+    """SIGKILL `victim` once every worker has begun, `after` messages were delivered and it
+    holds claims; how many. (On a loaded machine one worker can take seconds longer to load
+    than the others: killing before it begins would leave one worker to do all the rest.)"""
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         held = claimed_by(url, victim.pid)
-        if gateway.delivered_count() >= after and held:
+        if gateway.delivered_count() >= after and held and _started(logs):
             victim.kill()
             victim.wait(10)
             return held
@@ -68,7 +77,7 @@ def _race(url: str, inside: int, tmp_path: Path) -> None:
         env = worker_env(url, gateway, **SETTINGS)
         workers = [start_worker(env, log, "--until-idle", "--max-wait", "60") for log in logs]
         try:
-            held = _kill_mid_batch(url, gateway, workers[0], after=inside // 5)
+            held = _kill_mid_batch(url, gateway, workers[0], inside // 5, logs)
         except AssertionError:
             print("LOG0", logs[0].read_text()[-4000:])
             raise
@@ -85,7 +94,8 @@ def _race(url: str, inside: int, tmp_path: Path) -> None:
     assert answers["500"] > inside // 10 and answers["hung"] > inside // 40
     assert answers["409"] > 0, "repeats after timeouts were dropped by the gateway"
     assert any("recovered" in text for text in survivors), "the dead worker's claims came back"
-    assert all("sent " in text for text in survivors), "both survivors sent a share"
+    tails = "\n---\n".join(text[-1500:] for text in survivors)
+    assert all("sent " in text for text in survivors), f"both survivors sent a share:\n{tails}"
 
 
 def test_three_racing_workers_one_killed_deliver_each_message_exactly_once(
