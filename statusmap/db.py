@@ -37,7 +37,8 @@ class Database:
 
     def init_app(self, app: Flask) -> None:
         """Create the engine from DATABASE_URL and remove the session after each request."""
-        self.engine = make_engine(app.config["DATABASE_URL"])
+        # Requests come often enough that only an idle connection needs a ping (engine.py).
+        self.engine = make_engine(app.config["DATABASE_URL"], ping_only_idle=True)
         self.factory.configure(bind=self.engine)
         app.extensions["statusmap_db"] = self
         app.before_request(self._begin_writers)

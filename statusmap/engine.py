@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from sqlalchemy import Connection
 from sqlalchemy import Engine
 from sqlalchemy import create_engine
 from sqlalchemy import event
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session
 
 from statusmap.gis.spatial_index import SQLITE_BBOX_FUNCTION
@@ -16,6 +18,8 @@ from statusmap.gis.spatial_index import sqlite_bbox
 # Execution option read when SQLite begins a transaction: "IMMEDIATE" for writers.
 SQLITE_BEGIN = "statusmap_sqlite_begin"
 WRITING = {SQLITE_BEGIN: "IMMEDIATE"}
+# A pooled PostgreSQL connection idle this long is pinged before use (the server may have gone).
+PING_AFTER_IDLE_S = 10.0
 
 
 def is_postgis(bind: Engine | Any) -> bool:
@@ -23,11 +27,16 @@ def is_postgis(bind: Engine | Any) -> bool:
     return bool(bind.dialect.name == "postgresql")
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
+def make_engine(url: str, *, ping_only_idle: bool = False, **kwargs: Any) -> Engine:
     """Create an engine for either backend with the settings each needs.
 
     Every process that opens the database through here (the app, the CLI, scripts, tests) moves
     the public change stamp on its writes: the listener is the same for all of them.
+
+    PostgreSQL connections are pinged at every checkout (pool_pre_ping), so that a restarted
+    server costs a long-running process (the notification worker, a CLI job) nothing. The web
+    app passes `ping_only_idle`: a ping per request is a round trip per request, so it pings
+    only a connection that sat idle for PING_AFTER_IDLE_S (see _ping_if_idle).
     """
     from statusmap.changes import track_public_changes
 
@@ -37,7 +46,38 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, plugins=["geoalchemy2"], pool_pre_ping=True, **kwargs)
+    if not ping_only_idle:
+        return create_engine(url, plugins=["geoalchemy2"], pool_pre_ping=True, **kwargs)
+    engine = create_engine(url, plugins=["geoalchemy2"], **kwargs)
+    event.listen(engine, "checkin", _idle_from_now)
+    event.listen(engine, "checkout", _ping_if_idle(engine))
+    return engine
+
+
+def _idle_from_now(_dbapi_connection: Any, record: Any) -> None:
+    record.info["idle_since"] = time.monotonic()
+
+
+def _ping_if_idle(engine: Engine) -> Any:
+    """A checkout hook: ping a connection that sat idle in the pool, not every one.
+
+    pool_pre_ping would cost a round trip per request; a connection in steady use has just
+    proved itself. One that sat idle (a restart or a network timeout may have cut it) is pinged,
+    and if the ping fails the pool drops it and connects anew (DisconnectionError). A server that
+    goes away under steady traffic fails the statements in flight once; SQLAlchemy then sees the
+    disconnect and replaces every pooled connection.
+    """
+
+    def check(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_S:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as exc:
+            raise DisconnectionError("the pooled connection did not answer a ping") from exc
+
+    return check
 
 
 def begin_writing(session: Session) -> None:
