@@ -8,6 +8,8 @@ the database only what is the client's own (its repeats) and stores the row.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -17,8 +19,10 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy.orm import Session
 
 from statusmap.gis.queries.incidents import public_incident_areas
+from statusmap.models import IncidentKind
 from statusmap.models import IncidentStatus
 from statusmap.models import Municipality
+from statusmap.models import ReportKind
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,7 @@ class KnownIncident:
     """A scheduled or active incident: enough to tell whether it explains a report at a time."""
 
     id: int
+    kind: IncidentKind
     status: IncidentStatus
     starts_at: datetime | None
     area: BaseGeometry  # prepared: covers() is fast
@@ -47,10 +52,22 @@ class ReportPlace:
     boundary: BaseGeometry
     incidents: tuple[KnownIncident, ...]
 
-    def explaining_incident_id(self, point: Point, now: datetime) -> int | None:
-        """The first (earliest) incident active at `now` whose area covers the point."""
+    def explaining_incident_id(
+        self,
+        point: Point,
+        now: datetime,
+        *,
+        explains: Mapping[IncidentKind, Collection[ReportKind]],
+        kind: ReportKind,
+    ) -> int | None:
+        """The first (earliest) incident active at `now` whose area covers the point and whose
+        kind explains a report of `kind` (submission.EXPLAINS)."""
         for incident in self.incidents:
-            if incident.active_at(now) and incident.area.covers(point):
+            if (
+                kind in explains.get(incident.kind, ())
+                and incident.active_at(now)
+                and incident.area.covers(point)
+            ):
                 return incident.id
         return None
 
@@ -58,9 +75,11 @@ class ReportPlace:
 def load_place(session: Session, municipality: Municipality) -> ReportPlace:
     """The municipality's place for report intake, read now (one query for its incidents)."""
     known = []
-    for incident_id, status, starts_at, area in public_incident_areas(session, municipality.id):
+    for incident_id, kind, status, starts_at, area in public_incident_areas(
+        session, municipality.id
+    ):
         shapely.prepare(area)
-        known.append(KnownIncident(incident_id, status, starts_at, area))
+        known.append(KnownIncident(incident_id, kind, status, starts_at, area))
     return ReportPlace(
         municipality.id,
         municipality.slug,

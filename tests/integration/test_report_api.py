@@ -44,11 +44,12 @@ def _rows(app: Flask) -> list[Report]:
         return rows
 
 
-def _boil_water_point(client) -> dict[str, float]:  # type: ignore[no-untyped-def]
+def _point_in(client, kind: str) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    """A point inside the demo's published incident of this kind (the demo's areas are apart)."""
     features = client.get("/api/v1/demo/incidents.geojson").get_json()["features"]
-    boil = next(f for f in features if f["properties"]["kind"] == "boil_water")
-    inside = shape(boil["geometry"]).representative_point()
-    return {"lat": inside.y, "lon": inside.x, "incident": boil["id"]}
+    found = next(f for f in features if f["properties"]["kind"] == kind)
+    inside = shape(found["geometry"]).representative_point()
+    return {"lat": inside.y, "lon": inside.x, "incident": found["id"]}
 
 
 def test_a_report_is_stored_and_gets_a_reference(roomy: Flask) -> None:
@@ -68,7 +69,7 @@ def test_a_report_is_stored_and_gets_a_reference(roomy: Flask) -> None:
 
 def test_no_water_inside_a_published_incident_is_answered_with_it(roomy: Flask) -> None:
     client = roomy.test_client()
-    point = _boil_water_point(client)
+    point = _point_in(client, "shutdown")
     response = client.post(URL, json={"kind": "no_water", "lat": point["lat"], "lon": point["lon"]})
     assert response.status_code == 201
     incident = response.get_json()["incident"]
@@ -76,6 +77,16 @@ def test_no_water_inside_a_published_incident_is_answered_with_it(roomy: Flask) 
     assert incident["url"].endswith(f"/demo/hendelse/{point['incident']}") and incident["title"]
     (row,) = _rows(roomy)
     assert row.status is ReportStatus.LINKED
+
+
+def test_a_boil_water_notice_does_not_explain_missing_water(roomy: Flask) -> None:
+    """No water inside a boil-water zone may be a new break: new evidence, not "we know"."""
+    client = roomy.test_client()
+    point = _point_in(client, "boil_water")
+    for kind in ("no_water", "low_pressure"):
+        response = client.post(URL, json={"kind": kind, "lat": point["lat"], "lon": point["lon"]})
+        assert response.status_code == 201 and response.get_json()["incident"] is None
+    assert [row.status for row in _rows(roomy)] == [ReportStatus.NEW, ReportStatus.NEW]
 
 
 @pytest.mark.parametrize(

@@ -79,15 +79,15 @@ def test_a_report_by_address_is_confirmed_with_its_reference(roomy: Flask) -> No
 def test_no_water_in_a_known_incident_is_answered_with_it(roomy: Flask) -> None:
     client = roomy.test_client()
     features = client.get("/api/v1/demo/incidents.geojson").get_json()["features"]
-    boil = next(f for f in features if f["properties"]["kind"] == "boil_water")
+    shutdown = next(f for f in features if f["properties"]["kind"] == "shutdown")
     from shapely.geometry import shape
 
-    inside = shape(boil["geometry"]).representative_point()
+    inside = shape(shutdown["geometry"]).representative_point()
     response = _post(client, kind="no_water", lat=str(inside.y), lon=str(inside.x))
     done = parse(client.get(response.headers["Location"]).get_data(as_text=True))
     known = done.find("section", class_="report-done__known")
     assert "Vi vet om dette" in known.text()
-    assert known.find("a").attrs["href"] == f"/demo/hendelse/{boil['id']}"
+    assert known.find("a").attrs["href"] == f"/demo/hendelse/{shutdown['id']}"
 
 
 def test_refusals_are_shown_beside_their_fields_keeping_what_was_typed(roomy: Flask) -> None:

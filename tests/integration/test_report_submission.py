@@ -10,10 +10,12 @@ from shapely.geometry import box
 from sqlalchemy import func
 from sqlalchemy import select
 
+from statusmap.models import IncidentKind
 from statusmap.models import Report
 from statusmap.models import ReportKind
 from statusmap.models import ReportStatus
 from statusmap.models.base import utcnow
+from statusmap.reports.places import load_place
 from statusmap.reports.submission import REFERENCE_ALPHABET
 from statusmap.reports.submission import ReportInput
 from statusmap.reports.submission import ReportRefused
@@ -128,3 +130,29 @@ def test_no_water_inside_a_known_incident_is_answered_with_it(session) -> None:
         tolerance_m=TOLERANCE,
     )
     assert fine.incident is None and fine.report.status is ReportStatus.NEW
+
+
+@pytest.mark.parametrize(
+    ("incident_kind", "explained", "not_explained"),
+    [
+        (IncidentKind.PLANNED_WORKS, ReportKind.DISCOLOURED_WATER, ReportKind.SEWER),
+        (IncidentKind.BOIL_WATER, None, ReportKind.NO_WATER),
+        (IncidentKind.LOW_PRESSURE, ReportKind.LOW_PRESSURE, ReportKind.NO_WATER),
+        (IncidentKind.SEWER, ReportKind.SEWER, ReportKind.LOW_PRESSURE),
+    ],
+)
+@pytest.mark.parametrize("kept", [False, True], ids=["municipality", "kept-place"])
+def test_an_incident_explains_only_what_its_kind_says(
+    session, incident_kind, explained, not_explained, kept
+) -> None:
+    municipality = make_municipality(session)
+    incident = make_incident(
+        session, municipality, box(8.07, 58.14, 8.09, 58.15), kind=incident_kind
+    )
+    # The web app passes the place it keeps per worker; the CLI and tests the municipality.
+    town = load_place(session, municipality) if kept else municipality
+    if explained is not None:
+        done = _submit(session, town, utcnow(), kind=explained)
+        assert done.incident is not None and done.incident.id == incident.id
+    other = _submit(session, town, utcnow(), kind=not_explained)
+    assert other.incident is None and other.report.status is ReportStatus.NEW

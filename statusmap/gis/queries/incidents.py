@@ -21,6 +21,7 @@ from statusmap.gis.queries.spatial import BBox
 from statusmap.gis.queries.spatial import Predicate
 from statusmap.gis.queries.spatial import matching
 from statusmap.models import Incident
+from statusmap.models import IncidentKind
 from statusmap.models import IncidentStatus
 
 
@@ -73,16 +74,17 @@ def ids_covering_any_point(
 
 def public_incident_areas(
     session: Session, municipality_id: int
-) -> list[tuple[int, IncidentStatus, datetime | None, BaseGeometry]]:
-    """Every scheduled or active incident with an area: (id, status, starts_at, area).
+) -> list[tuple[int, IncidentKind, IncidentStatus, datetime | None, BaseGeometry]]:
+    """Every scheduled or active incident with an area: (id, kind, status, starts_at, area).
 
     For keeping in memory and testing points against in Python (reports.places), so that the
     hot path of taking a report asks the database nothing about incidents.
     """
-    query = select(Incident.id, Incident.status, Incident.starts_at, Incident.area).where(
+    columns = (Incident.id, Incident.kind, Incident.status, Incident.starts_at, Incident.area)
+    query = select(*columns).where(
         Incident.municipality_id == municipality_id,
         Incident.status.in_((IncidentStatus.SCHEDULED, IncidentStatus.ACTIVE)),
         Incident.area.is_not(None),
     )
     rows = session.execute(query.order_by(Incident.starts_at, Incident.id))
-    return [(row[0], row[1], row[2], row[3]) for row in rows if row[3] is not None]
+    return [(row[0], row[1], row[2], row[3], row[4]) for row in rows if row[4] is not None]
