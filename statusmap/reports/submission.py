@@ -135,7 +135,7 @@ def submit_report(
     first = insert_unless_recent(session, row, since=now - REPEAT_WINDOW)
     if first is not None:  # the usual case: one statement
         return Submitted(first, False, incident)
-    return _repeat_or_new(session, municipality, data, point, now, incident, row)
+    return _repeat_or_new(session, municipality, data, point, now, incident, row, (text, contact))
 
 
 def _repeat_or_new(
@@ -146,8 +146,12 @@ def _repeat_or_new(
     now: datetime,
     incident: Incident | None,
     row: Callable[[], dict[str, Any]],
+    texts: tuple[str, str],
 ) -> Submitted:
-    """After an earlier report of the kind by the client: merged if close, else stored."""
+    """After an earlier report of the kind by the client: merged if close and the new one adds
+    nothing to it, else stored. A repeat with its own text or contact is kept as a report of its
+    own: it may be someone else behind the same address (a shared network, a carrier's NAT), and
+    what they wrote must not be lost."""
     earlier = repeats_of(
         session,
         municipality.id,
@@ -158,11 +162,13 @@ def _repeat_or_new(
         utm_epsg=municipality.utm_epsg,
         since=now - REPEAT_WINDOW,
     )
-    if earlier:
-        repeated = session.get_one(Report, earlier[0])
-        repeated.repeats += 1
-        session.flush()
-        return Submitted(repeated, True, _incident_of(session, repeated))
+    text, contact = texts
+    for report_id in earlier:
+        repeated = session.get_one(Report, report_id)
+        if text in ("", repeated.text) and contact in ("", repeated.contact or ""):
+            repeated.repeats += 1
+            session.flush()
+            return Submitted(repeated, True, _incident_of(session, repeated))
     return Submitted(insert_report(session, row), False, incident)
 
 

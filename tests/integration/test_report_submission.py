@@ -116,6 +116,27 @@ def test_repeats_of_the_same_client_are_merged(session) -> None:
     assert _count(session) == 5
 
 
+def test_a_repeat_with_words_or_a_contact_of_its_own_is_kept_as_its_own(session) -> None:
+    """Behind one network address (a carrier's NAT, a care home's Wi-Fi) may be several people:
+    what a repeat adds is never dropped, and its sender gets a reference of their own."""
+    town = make_municipality(session)
+    now = utcnow()
+    first = _submit(session, town, now, text="Ingen vann")
+    same = _submit(session, town, now + timedelta(minutes=1), text="Ingen vann")
+    assert same.repeated and same.report.id == first.report.id
+    words = _submit(session, town, now + timedelta(minutes=2), text="Lekker i kjelleren")
+    phone = dict(contact="+47 912 34 567", consent=True)
+    contact = _submit(session, town, now + timedelta(minutes=3), **phone)
+    assert not words.repeated and not contact.repeated
+    assert len({first.report.id, words.report.id, contact.report.id}) == 3
+    assert session.get_one(Report, words.report.id).text == "Lekker i kjelleren"
+    assert session.get_one(Report, contact.report.id).contact == "+47 912 34 567"
+    # The same contact again adds nothing: merged with the one that has it.
+    again = _submit(session, town, now + timedelta(minutes=4), **phone)
+    assert again.repeated and again.report.id == contact.report.id
+    assert _count(session) == 3
+
+
 def test_no_water_inside_a_known_incident_is_answered_with_it(session) -> None:
     town = make_municipality(session)
     incident = make_incident(session, town, box(8.07, 58.14, 8.09, 58.15))
