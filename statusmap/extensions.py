@@ -51,22 +51,40 @@ View = TypeVar("View", bound=Callable[..., Any])
 
 
 def _area() -> str:
-    return str((request.view_args or {}).get("slug", ""))
+    """The municipality a report is for: its slug in the path, or Open311's jurisdiction_id."""
+    slug = (request.view_args or {}).get("slug") or request.values.get("jurisdiction_id", "")
+    return str(slug)
+
+
+def _stored(response: Response) -> bool:
+    """Only a report taken counts against the limits: a refused one (a typo, a missing field)
+    stored nothing, and a resident correcting the form must not be locked out for it."""
+    return response.status_code < 400
+
+
+def _names_api_key() -> bool:
+    """An Open311 client naming an api_key: a trusted client relays many residents from one
+    address, and a wrong key is refused (403) before anything is stored."""
+    return bool(request.form.get("api_key", "").strip())
 
 
 def limited_reports(view: View) -> View:
     """A report-taking view: POSTs limited per client (all report routes together) and per
-    municipality, as REPORT_LIMIT_PER_CLIENT and REPORT_LIMIT_PER_AREA say; over them, 429."""
+    municipality, as REPORT_LIMIT_PER_CLIENT and REPORT_LIMIT_PER_AREA say; over them, 429.
+    Only reports taken are counted (_stored); a trusted Open311 client has only the area's."""
     per_area = limiter.shared_limit(
         lambda: str(current_app.config["REPORT_LIMIT_PER_AREA"]),
         scope="report-area",
         key_func=_area,
         methods=["POST"],
+        deduct_when=_stored,
     )
     per_client = limiter.shared_limit(
         lambda: str(current_app.config["REPORT_LIMIT_PER_CLIENT"]),
         scope="report-client",
         methods=["POST"],
+        deduct_when=_stored,
+        exempt_when=_names_api_key,
     )
     return per_client(per_area(view))  # type: ignore[return-value]
 

@@ -8,6 +8,7 @@ from flask import request
 from flask_babel import gettext as _
 
 from statusmap import db
+from statusmap.extensions import limited_reports
 from statusmap.i18n import current_language
 from statusmap.models import Municipality
 from statusmap.models.base import utcnow
@@ -74,6 +75,7 @@ def token(token: str, fmt: str) -> Response:
 
 
 @bp.post("/requests.<fmt>")
+@limited_reports
 def requests_post(fmt: str) -> Response:
     """Send a request; an api_key, when given, must be valid (403) and lets contacts be kept."""
     municipality = jurisdiction()

@@ -4,13 +4,16 @@ contact; jurisdiction_id optional only for a single municipality; the spec's fil
 from __future__ import annotations
 
 import math
+from xml.etree import ElementTree
 
 from sqlalchemy import select
 
+from statusmap.db import get_db
 from statusmap.models import Report
 from statusmap.models.base import utcnow
 from statusmap.open311.keys import create_key
 from statusmap.open311.keys import revoke_key
+from tests.conftest import rolled_back_app
 from tests.factories import make_municipality
 from tests.integration.open311_helpers import CELL
 from tests.integration.open311_helpers import TO_UTM
@@ -103,3 +106,26 @@ def test_filters(client, session) -> None:
     wide = client.get(f"{url}&start_date=2020-01-01T00:00:00Z&end_date=2021-01-01T00:00:00Z")
     assert wide.status_code == 400
     assert client.get(f"{url}&status=pending").status_code == 400
+
+
+def test_posts_are_limited_per_client_and_a_trusted_key_only_per_area(database_url) -> None:
+    """Open311 POSTs share the report routes' limits; 429 comes in the spec's format."""
+    limits = {"REPORT_LIMIT_PER_CLIENT": "2/minute", "REPORT_LIMIT_PER_AREA": "4/minute"}
+    with rolled_back_app(database_url, **limits) as app, app.app_context():
+        session = get_db(app).session()
+        town = make_municipality(session)
+        _, key = create_key(session, town, "Kommuneappen", actor="test", now=utcnow())
+        session.commit()
+        client = app.test_client()
+        spots = [{**FORM, "lat": f"58.1{n}5"} for n in range(6)]  # apart: never repeats
+        codes = [client.post(f"{BASE}/requests.json", data=s).status_code for s in spots[:3]]
+        assert codes == [200, 200, 429]
+        refused = client.post(f"{BASE}/requests.xml", data=spots[3])
+        assert int(refused.headers["Retry-After"]) > 0
+        error = ElementTree.fromstring(refused.data).find("error")
+        assert error is not None and error.findtext("code") == "429"
+        # A trusted client relays many residents from one address: only the area's limit.
+        trusted = [{**spot, "api_key": key} for spot in spots[3:]]
+        codes = [client.post(f"{BASE}/requests.json", data=s).status_code for s in trusted]
+        assert codes == [200, 200, 429]
+        assert len(session.scalars(select(Report)).all()) == 4

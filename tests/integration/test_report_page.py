@@ -144,3 +144,16 @@ def test_the_municipality_page_links_to_the_form_without_a_token(client: FlaskCl
     assert entry.find("a").attrs["href"] == PAGE
     assert "csrf_token" not in response.get_data(as_text=True)
     assert "Set-Cookie" not in response.headers
+
+
+def test_over_the_limit_the_page_says_so_and_mistakes_did_not_count(database_url: str) -> None:
+    with rolled_back_app(database_url, REPORT_LIMIT_PER_CLIENT="1/minute") as app:
+        client = app.test_client()
+        assert _post(client, kind="sewer").status_code == 422  # no place: refused, not counted
+        assert _post(client, kind="sewer", **FAR).status_code == 303
+        over = _post(client, kind="leak_seen", lat="60.35", lon="10.53")
+        assert over.status_code == 429 and int(over.headers["Retry-After"]) > 0
+        page = parse(over.get_data(as_text=True))
+        assert page.find("h1").text() == "For mange forsøk på kort tid"
+        assert "ikke lagret" in page.find("main").text()
+        assert _count(app) == 1

@@ -125,7 +125,7 @@ def test_a_repeat_with_words_or_a_contact_of_its_own_is_kept_as_its_own(session)
     same = _submit(session, town, now + timedelta(minutes=1), text="Ingen vann")
     assert same.repeated and same.report.id == first.report.id
     words = _submit(session, town, now + timedelta(minutes=2), text="Lekker i kjelleren")
-    phone = dict(contact="+47 912 34 567", consent=True)
+    phone = {"contact": "+47 912 34 567", "consent": True}
     contact = _submit(session, town, now + timedelta(minutes=3), **phone)
     assert not words.repeated and not contact.repeated
     assert len({first.report.id, words.report.id, contact.report.id}) == 3
