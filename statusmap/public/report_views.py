@@ -20,6 +20,7 @@ from werkzeug.wrappers import Response
 
 from statusmap import db
 from statusmap.extensions import limited_reports
+from statusmap.incidents.queries import public_incident
 from statusmap.maps.report_form_map import build_report_map
 from statusmap.models import Incident
 from statusmap.models import Municipality
@@ -99,7 +100,9 @@ def report_done(slug: str, reference: str) -> Response:
     )
     if report is None:
         abort(404)
-    incident = db.session().get(Incident, report.incident_id) if report.incident_id else None
+    # Staff may link a report to a draft they are preparing: the public sees only what is public.
+    linked = report.incident_id
+    incident = public_incident(db.session(), municipality.id, linked) if linked else None
     page = _done_page(municipality, shown_reference(report.reference), report, incident)
     return _no_store(page, 200)
 

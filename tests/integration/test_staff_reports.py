@@ -206,3 +206,8 @@ def test_a_draft_from_the_selection_has_a_hull_around_every_point(
     field = page.get_data(as_text=True).split('name="area"', 1)[1]
     assert "MultiPolygon" in field.split("</textarea>", 1)[0]
     assert shape(area).equals(area)
+    # The residents' confirmation pages do not show the draft (nor link to its 404).
+    with app.app_context():
+        reference = _stored(app, ids["reports"][0]).reference
+    public = app.test_client().get(f"/demo/meld-fra/{reference}").get_data(as_text=True)
+    assert f"/demo/hendelse/{incident_id}" not in public and "report-done__known" not in public
