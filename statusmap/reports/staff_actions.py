@@ -53,6 +53,7 @@ class Moderation(enum.StrEnum):
     HIDE = "hide"
     SPAM = "spam"
     RESTORE = "restore"
+    UNLINK = "unlink"
 
 
 def selected_reports(
@@ -79,7 +80,13 @@ def moderate(
     *,
     actor: str | Actor,
 ) -> None:
-    """Hide, mark as spam or restore each report (moderation.py, audited)."""
+    """Hide, mark as spam, restore or untie from its incident each report (moderation.py,
+    audited); untying leaves a report that is tied to nothing as it is."""
+    if action is Moderation.UNLINK:
+        for report in reports:
+            if report.incident_id is not None:
+                moderation.unlink_report(session, municipality, report, actor=actor)
+        return
     step = {
         Moderation.HIDE: moderation.hide_report,
         Moderation.SPAM: moderation.mark_spam,

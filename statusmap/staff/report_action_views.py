@@ -4,6 +4,8 @@ or make a draft incident around them (which opens in the map editor). Editors on
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import flash
 from flask import redirect
 from flask import request
@@ -51,11 +53,10 @@ def _back(slug: str) -> Response:
     target = request.form.get("back_report", "")
     if target.isdigit():
         return redirect(url_for("staff.report_details", slug=slug, report_id=int(target)))
-    window = request.form.get("window", "")
-    kinds = request.form.get("kinds", "")
-    return redirect(
-        url_for("staff.reports_page", slug=slug, window=window or None, kinds=kinds or None)
-    )
+    kept: dict[str, Any] = {
+        name: request.form.get(name, "") or None for name in ("window", "kinds", "statuses")
+    }
+    return redirect(url_for("staff.reports_page", slug=slug, **kept))
 
 
 def _chosen_incident(municipality: Municipality) -> Incident:

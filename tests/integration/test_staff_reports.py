@@ -23,6 +23,7 @@ from statusmap.models import ReportStatus
 from statusmap.models import Role
 from statusmap.municipalities import get_municipality
 from tests.factories import make_municipality
+from tests.html_tree import parse
 from tests.report_helpers import make_report
 from tests.staff_helpers import csrf_token
 from tests.staff_helpers import log_in
@@ -179,6 +180,46 @@ def test_linking_ties_reports_to_the_incident(app: Flask, ids: dict[str, Any]) -
     rows = _audit(app, "report_link")
     assert {e.object_id for e in rows} == {str(i) for i in chosen}
     assert all(e.details["incident"] == ids["incident"] for e in rows)
+
+
+def test_linking_needs_a_choice_and_a_link_can_be_undone(app: Flask, ids: dict[str, Any]) -> None:
+    editor = _client(app, "editor@demo.test")
+    chosen = ids["reports"][:2]
+    listing = parse(editor.get("/staff/demo/reports").get_data(as_text=True))
+    first_choice = listing.find("select", id="link-incident").find("option")
+    assert first_choice.attrs["value"] == ""  # nothing chosen until the editor chooses
+    refused = _act(editor, "link", chosen, incident_id="", window="7d", statuses="linked")
+    assert refused.headers["Location"].endswith("/staff/demo/reports?window=7d&statuses=linked")
+    assert _stored(app, chosen[0]).incident_id is None
+    _act(editor, "link", chosen, incident_id=ids["incident"])
+    assert _act(editor, "unlink", [*chosen, ids["reports"][2]]).status_code == 302
+    for report_id in chosen:
+        report = _stored(app, report_id)
+        assert report.status is ReportStatus.NEW and report.incident_id is None
+    # Only the two that were tied are recorded as untied.
+    untied = _audit(app, "report_unlink")
+    assert sorted(e.object_id for e in untied) == sorted(str(i) for i in chosen)
+
+
+def test_hidden_and_spam_reports_are_found_by_their_status(app: Flask, ids: dict[str, Any]) -> None:
+    editor = _client(app, "editor@demo.test")
+    first, second, third = ids["reports"]
+    _act(editor, "hide", [first])
+    _act(editor, "spam", [second])
+    default = parse(editor.get("/staff/demo/reports").get_data(as_text=True))
+    assert _listed(default) == {third}
+    taken_off = editor.get("/staff/demo/reports?status=hidden&status=spam").get_data(as_text=True)
+    page = parse(taken_off)
+    assert _listed(page) == {first, second}
+    boxes = page.find_all("input", name="status")
+    assert {i.attrs["value"] for i in boxes if "checked" in i.attrs} == {"hidden", "spam"}
+    assert page.find("input", name="statuses").attrs["value"] == "hidden,spam"
+
+
+def _listed(page) -> set[int]:  # type: ignore[no-untyped-def]
+    return {
+        int(row.attrs["data-report-id"]) for row in page.find_all("tr", **{"data-report-id": True})
+    }
 
 
 def test_a_draft_from_the_selection_has_a_hull_around_every_point(
