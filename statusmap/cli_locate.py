@@ -63,11 +63,10 @@ def locate_command(
     network, valves = network_and_valves(network_path, units_to_m, valves_path)
     try:
         scenarios = read_reports(reports_path)
-        for number, reports in enumerate(scenarios, 1):
-            where = f"scenario {number}" if len(scenarios) > 1 else str(reports_path.name)
+        for where, reports in scenarios:
             check_usable(network, reports, where)
         prepared = prepare(network, valves, cache_dir)
     except (NetworkError, ReportError) as error:
         raise click.ClickException(str(error)) from None
-    for reports in scenarios:
+    for _where, reports in scenarios:
         click.echo(json.dumps(locate(prepared, reports, top=top, suggest=suggest)))

@@ -35,9 +35,13 @@ class Report:
 def _report(feature: Any, where: str) -> Report:
     if not isinstance(feature, dict) or feature.get("type") != "Feature":
         raise ReportError(f"{where}: not a GeoJSON Feature")
-    geometry = feature.get("geometry") or {}
+    geometry = feature.get("geometry")
     coordinates = geometry.get("coordinates") if isinstance(geometry, dict) else None
-    if geometry.get("type") != "Point" or not isinstance(coordinates, list | tuple):
+    if (
+        not isinstance(geometry, dict)
+        or geometry.get("type") != "Point"
+        or not isinstance(coordinates, list | tuple)
+    ):
         raise ReportError(f"{where}: the geometry must be a Point")
     try:
         x, y = float(coordinates[0]), float(coordinates[1])
@@ -68,7 +72,13 @@ def parse_collection(data: Any, where: str) -> list[Report]:
     features = data.get("features")
     if not isinstance(features, list):
         raise ReportError(f"{where}: the FeatureCollection has no list of features")
-    return [_report(f, f"{where}, feature {i + 1}") for i, f in enumerate(features)]
+    reports = [_report(f, f"{where}, feature {i + 1}") for i, f in enumerate(features)]
+    zones = {r.reported_at.tzinfo is None for r in reports if r.reported_at is not None}
+    if len(zones) > 1:  # such times cannot be compared with each other
+        raise ReportError(
+            f"{where}: reported_at mixes times with and without a UTC offset; give all or none"
+        )
+    return reports
 
 
 def _json(text: str, where: str) -> Any:
@@ -78,8 +88,9 @@ def _json(text: str, where: str) -> Any:
         raise ReportError(f"{where}: not JSON ({error.msg} at column {error.colno})") from None
 
 
-def read_reports(path: str | Path) -> list[list[Report]]:
-    """Every scenario in the file: one for GeoJSON, one per non-blank line for .jsonl."""
+def read_reports(path: str | Path) -> list[tuple[str, list[Report]]]:
+    """Every scenario in the file, each with where it is ("line 3" in a .jsonl, else the
+    file's name): one for GeoJSON, one per non-blank line for .jsonl."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -89,10 +100,13 @@ def read_reports(path: str | Path) -> list[list[Report]]:
         lines = [(n, line) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
         if not lines:
             raise ReportError(f"{path} holds no scenarios")
-        return [parse_collection(_json(line, f"line {n}"), f"line {n}") for n, line in lines]
+        return [
+            (f"line {n}", parse_collection(_json(line, f"line {n}"), f"line {n}"))
+            for n, line in lines
+        ]
     if path.suffix.lower() not in (".geojson", ".json"):
         raise ReportError(f"{path}: reports must be .geojson, .json or .jsonl")
-    return [parse_collection(_json(text, str(path.name)), str(path.name))]
+    return [(path.name, parse_collection(_json(text, path.name), path.name))]
 
 
 def check_usable(network: Network, reports: list[Report], where: str) -> None:

@@ -120,7 +120,7 @@ def test_bad_input_is_refused_cleanly(tmp_path: Path) -> None:
     unknown = _collection(("no_water", 200, 100), ("smell", 200, 100))
     only_ok = _collection(("water_ok", 200, 100), ("leak_seen", 200, 100))
     good = json.dumps(NEAR_J2)
-    _refused(_run(tmp_path, [good, json.dumps(far)]), "scenario 2, feature 2")
+    _refused(_run(tmp_path, [good, json.dumps(far)]), "line 2, feature 2")
     _refused(_run(tmp_path, [json.dumps(far)]), "km outside the network's extent")
     _refused(_run(tmp_path, [json.dumps(unknown)]), "unknown kind 'smell'")
     _refused(_run(tmp_path, [json.dumps(only_ok)]), "no report says no_water or low_pressure")
@@ -137,3 +137,31 @@ def test_bad_input_is_refused_cleanly(tmp_path: Path) -> None:
         CliRunner().invoke(locate_command, ["--network", str(broken), "--reports", str(TOWN)]),
         "not a readable EPANET .inp file",
     )
+
+
+def test_a_blank_line_does_not_shift_the_line_named(tmp_path: Path) -> None:
+    far = _collection(("no_water", 200, 100), ("no_water", 9000, 100))
+    _refused(_run(tmp_path, [json.dumps(NEAR_J2), "", json.dumps(far)]), "line 3, feature 2")
+
+
+def test_odd_reports_are_refused_not_tracebacks(tmp_path: Path) -> None:
+    mixed = _collection(("no_water", 200, 100), ("low_pressure", 200, 96))
+    mixed["features"][1]["properties"]["reported_at"] = "2026-12-02T07:20:00"  # no offset
+    _refused(_run(tmp_path, [json.dumps(mixed)]), "mixes times with and without a UTC offset")
+    text_geometry = _collection(("no_water", 200, 100))
+    text_geometry["features"][0]["geometry"] = "x"
+    _refused(_run(tmp_path, [json.dumps(text_geometry)]), "the geometry must be a Point")
+
+
+def test_a_damaged_cache_is_computed_again_and_an_unusable_one_refused(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    first = _run(tmp_path, [json.dumps(DEAD_END)], "--cache", str(cache))
+    (kept,) = cache.glob("signatures-*.npz")
+    kept.write_bytes(kept.read_bytes()[:100])  # cut short, as a full disk or a kill would
+    again = _run(tmp_path, [json.dumps(DEAD_END)], "--cache", str(cache))
+    assert again.exit_code == 0, again.output
+    assert again.stdout == first.stdout and kept.stat().st_size > 100
+    not_a_directory = tmp_path / "a-file"
+    not_a_directory.write_text("")
+    refused = _run(tmp_path, [json.dumps(DEAD_END)], "--cache", str(not_a_directory / "sub"))
+    _refused(refused, "cannot keep the cache in")
