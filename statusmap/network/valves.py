@@ -35,7 +35,8 @@ def read_valve_layer(path: str | Path, network: Network) -> list[Valve]:
     for number, row in enumerate(rows, start=2):  # row 1 is the header
         cleaned = {(key or "").strip(): (value or "") for key, value in row.items()}
         valve = (cleaned["link"].strip(), cleaned["node"].strip())
-        problem = valve_problem(network, valve)
+        # As in wntr's own layers (the strategic one puts valves beside pumps and valves too).
+        problem = valve_problem(network, valve, pipes_only=False)
         if problem:
             raise NetworkError(f"the valve layer {path}, row {number}: {problem}")
         valves[valve] = None

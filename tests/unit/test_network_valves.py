@@ -47,12 +47,13 @@ def test_bad_rows_are_refused_naming_the_row(tmp_path: Path, text: str, message:
         read_valve_layer(_csv(tmp_path, text), town())
 
 
-def test_a_valve_on_a_pump_is_not_a_pipe_valve(tmp_path: Path) -> None:
+def test_a_valve_beside_a_pump_is_read_as_wntrs_layers_have_them(tmp_path: Path) -> None:
     network = town()
     network.wn.add_pump("PU1", "J6", "J7", pump_parameter=10.0, pump_type="POWER")
-    with pytest.raises(NetworkError, match="row 2: PU1 is a pump, not a pipe"):
-        read_valve_layer(_csv(tmp_path, "link,node\nPU1,J6\n"), network)
-    assert valve_problem(network, ("PU1", "J6"), pipes_only=False) is None
+    assert read_valve_layer(_csv(tmp_path, "link,node\nPU1,J6\n"), network) == [("PU1", "J6")]
+    assert valve_problem(network, ("PU1", "J6")) == "PU1 is a pump, not a pipe"
+    with pytest.raises(NetworkError, match="row 2: J1 is not an end of pump PU1"):
+        read_valve_layer(_csv(tmp_path, "link,node\nPU1,J1\n"), network)
 
 
 def test_an_unreadable_file_is_a_clear_error(tmp_path: Path) -> None:
