@@ -21,13 +21,19 @@ SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-12-03T00:00:00+01:00"  # when this endpoint's behaviour last changed
 
 
+@bp.get("/")
+def endpoint() -> Response:
+    """The endpoint's own address (discovery names it): its discovery document, in JSON."""
+    return discovery("json")
+
+
 @bp.get("/discovery.<fmt>")
 def discovery(fmt: str) -> Response:
     """Where the endpoint is, which formats it speaks, and how to get an api_key."""
     url = external_url("open311.discovery", fmt="json").rsplit("/", 1)[0] + "/"
     document = {
         "changeset": CHANGESET,
-        "contact": current_app.config["OPEN311_CONTACT"] or None,
+        "contact": current_app.config["OPEN311_CONTACT"] or _municipality_contact(),
         "key_service": "Ask the municipality's water department (an admin makes keys).",
         "endpoints": [
             {
@@ -40,6 +46,16 @@ def discovery(fmt: str) -> Response:
         ],
     }
     return answer("discovery", document, fmt)
+
+
+def _municipality_contact() -> str | None:
+    """The contact line of the municipality asked for (or the only one served), if it has one."""
+    try:
+        municipality = jurisdiction()
+    except Open311Error:
+        return None
+    parts = [municipality.contact_phone, municipality.contact_email, municipality.contact_url]
+    return ", ".join(part for part in parts if part) or None
 
 
 @bp.get("/services.<fmt>")

@@ -67,6 +67,16 @@ def test_discovery(client) -> None:
     assert sorted(f.text for f in formats) == ["application/json", "text/xml"]
 
 
+def test_the_endpoint_answers_and_discovery_names_whom_to_contact(client, session) -> None:
+    town = make_municipality(session)
+    town.contact_phone, town.contact_email = "+47 38 00 00 00", "vakt@example.no"
+    session.commit()
+    body = parsed(client.get(f"{BASE}/discovery.json?{J}"), "json")
+    assert body["contact"] == "+47 38 00 00 00, vakt@example.no"
+    path = "/" + body["endpoints"][0]["url"].split("://", 1)[1].split("/", 1)[1]
+    assert parsed(client.get(f"{path}?{J}"), "json") == body  # the endpoint's own address
+
+
 def test_services_json_and_xml(client, session) -> None:
     make_municipality(session)
     services = parsed(client.get(f"{BASE}/services.json?{J}"), "json")
