@@ -15,6 +15,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from statusmap.addresses.search import find_addresses
+from statusmap.models import Address
 from statusmap.models import Municipality
 from statusmap.models import Open311Key
 from statusmap.models import ReportKind
@@ -88,9 +89,18 @@ def _where(
             return float(lon), float(lat), None
         except ValueError:
             raise Open311Error(400, "lat and long must both be decimal degrees.") from None
+    address_id = form.get("address_id", "").strip()
+    if address_id:  # our address ids, as /api/v1/<slug>/affected gives them
+        address = session.get(Address, int(address_id)) if address_id.isdigit() else None
+        if address is None or address.municipality_id != municipality.id:
+            raise Open311Error(400, f"address_id {address_id!r} was not found.")
+        x, y = address.location.coords[0]
+        return x, y, address.id
     text = form.get("address_string", "").strip()
     if not text:
-        raise Open311Error(400, "A location is required: lat and long, or address_string.")
+        raise Open311Error(
+            400, "A location is required: lat and long, address_string or address_id."
+        )
     found = find_addresses(session, municipality.id, text)
     if len(found) != 1:
         problem = "matches several addresses" if found else "was not found"

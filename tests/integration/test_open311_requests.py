@@ -14,6 +14,7 @@ from statusmap.models.base import utcnow
 from statusmap.open311.keys import create_key
 from statusmap.open311.keys import revoke_key
 from tests.conftest import rolled_back_app
+from tests.factories import make_address
 from tests.factories import make_municipality
 from tests.integration.open311_helpers import CELL
 from tests.integration.open311_helpers import TO_UTM
@@ -84,6 +85,25 @@ def test_post_by_address_string(client, session) -> None:
     missing = client.post(f"{BASE}/requests.json", data={**form, "address_string": "Finnesikke 1"})
     assert missing.status_code == 400
     assert client.post(f"{BASE}/requests.json", data=form).status_code == 400
+
+
+def test_post_by_address_id(client, session) -> None:
+    town = make_municipality(session)
+    other = make_municipality(session, slug="annen", kommunenummer="4215")
+    here = make_address(session, town, 8.081, 58.146, "a-1")
+    there = make_address(session, other, 8.081, 58.146, "b-1")
+    session.commit()
+    form = {k: v for k, v in FORM.items() if k not in ("lat", "long")}
+    for wrong in (str(there.id), "x1", "999999"):  # another municipality's, malformed, unknown
+        refused = client.post(f"{BASE}/requests.json", data={**form, "address_id": wrong})
+        assert refused.status_code == 400 and "address_id" in refused.get_json()[0]["description"]
+    taken = client.post(f"{BASE}/requests.json", data={**form, "address_id": str(here.id)})
+    assert taken.status_code == 200
+    report = session.scalars(select(Report)).one()
+    assert report.address_id == here.id and (report.location.x, report.location.y) == (
+        8.081,
+        58.146,
+    )
 
 
 def test_jurisdiction_is_optional_with_one_municipality(client, monkeypatch, session) -> None:
