@@ -30,6 +30,7 @@ from statusmap.municipalities import get_municipality
 from statusmap.public.blueprint import bp
 from statusmap.public.report_forms import REPORT_KIND_LABELS
 from statusmap.public.report_forms import ReportForm
+from statusmap.reports.intake import refusals_beside
 from statusmap.reports.intake import report_input
 from statusmap.reports.submission import REFERENCE_ALPHABET
 from statusmap.reports.submission import ReportRefused
@@ -55,6 +56,9 @@ def report_page(slug: str) -> Response:
         except ReportRefused as refused:
             db.session().rollback()
             form.refuse(refused)
+            for other in refusals_beside(form.typed(), utcnow()):  # all at once, not one a try
+                if other.code != refused.code:
+                    form.refuse(other)
             status = 422
         else:
             return redirect(url_for(".report_done", slug=slug, reference=reference), 303)

@@ -26,6 +26,8 @@ from statusmap.oslo_time import parse_oslo_time
 from statusmap.reports.places import ReportPlace
 from statusmap.reports.submission import ReportInput
 from statusmap.reports.submission import ReportRefused
+from statusmap.reports.submission import check_since
+from statusmap.reports.submission import checked_texts
 
 # "Since when" as the form offers it: now, this morning (06:00), yesterday (12:00), or a time.
 SINCE_NOW, SINCE_MORNING, SINCE_YESTERDAY, SINCE_TIME = "na", "i-morges", "i-gar", "tid"
@@ -75,6 +77,31 @@ def report_input(
         source=source,
         address_id=address_id,
     )
+
+
+def refusals_beside(typed: TypedReport, now: datetime) -> list[ReportRefused]:
+    """Every refusal of a typed report that needs no database (kind, place given, time, text,
+    contact): a form shows them all at once, so a resident corrects everything in one go."""
+    found: list[ReportRefused] = []
+
+    def place_given() -> None:
+        if typed.lat in (None, "") and typed.lon in (None, "") and not str(typed.address).strip():
+            raise ReportRefused("location_missing", "address", "Give an address or a point.")
+
+    def texts() -> None:
+        _check_plain(typed.text, "text")
+        _check_plain(typed.contact, "contact")
+        checked_texts(typed.text, typed.contact, typed.consent is True)
+
+    def since() -> None:
+        check_since(observed_since(typed.since, typed.since_time, now), now)
+
+    for check in (lambda: parse_kind(typed.kind), place_given, since, texts):
+        try:
+            check()
+        except ReportRefused as refused:
+            found.append(refused)
+    return found
 
 
 def _check_plain(value: object, field: str) -> None:

@@ -124,7 +124,7 @@ def submit_report(
     """
     point = _checked_point(municipality, data, tolerance_m)
     text, contact = _checked_texts(data)
-    _check_since(data.observed_since, now)
+    check_since(data.observed_since, now)
     incident = _explaining_incident(session, municipality, data.kind, point, now)
 
     def row() -> dict[str, Any]:
@@ -214,8 +214,13 @@ def _checked_point(
 
 
 def _checked_texts(data: ReportInput) -> tuple[str, str]:
-    text = data.text.translate(_NO_BIDI_CONTROLS).strip()
-    contact = data.contact.translate(_NO_BIDI_CONTROLS).strip()
+    return checked_texts(data.text, data.contact, data.consent)
+
+
+def checked_texts(text: str, contact: str, consent: bool) -> tuple[str, str]:
+    """The text and contact as kept (direction overrides out, trimmed), or refused."""
+    text = text.translate(_NO_BIDI_CONTROLS).strip()
+    contact = contact.translate(_NO_BIDI_CONTROLS).strip()
     if len(text) > TEXT_MAX:
         raise ReportRefused(
             "text_too_long", "text", f"The text is {len(text)} characters; at most {TEXT_MAX}."
@@ -227,7 +232,7 @@ def _checked_texts(data: ReportInput) -> tuple[str, str]:
                 "contact",
                 "The contact is neither a phone number nor an e-mail address.",
             )
-        if not data.consent:
+        if not consent:
             raise ReportRefused(
                 "consent_missing",
                 "consent",
@@ -236,7 +241,8 @@ def _checked_texts(data: ReportInput) -> tuple[str, str]:
     return text, contact
 
 
-def _check_since(since: datetime, now: datetime) -> None:
+def check_since(since: datetime, now: datetime) -> None:
+    """Refuse a "since" without zone, in the future, or more than 14 days ago."""
     if since.tzinfo is None:
         raise ReportRefused("since_invalid", "observed_since", "The time has no time zone.")
     if since > now + SINCE_SKEW:

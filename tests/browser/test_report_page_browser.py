@@ -104,6 +104,29 @@ def test_without_javascript_the_address_sends_the_report(
         context.close()
 
 
+def test_the_time_field_shows_when_wanted_and_mistakes_get_the_focus(
+    browser, report_server: str
+) -> None:
+    context, page = _page(browser, viewport=VIEWPORTS["phone"])
+    try:
+        page.goto(report_server + PAGE)
+        time_field = page.get_by_label("Tidspunkt", exact=True)
+        assert not time_field.is_visible()  # "just now" is chosen
+        page.get_by_label("Et annet tidspunkt").check()
+        assert time_field.is_visible()
+        page.get_by_label("Nå nettopp").check()
+        assert not time_field.is_visible()
+        page.get_by_role("button", name="Send meldingen").click()  # nothing chosen, no place
+        page.wait_for_load_state()
+        focused = page.evaluate("document.activeElement.className")
+        assert focused == "error-summary"
+        assert page.locator(".error-summary li").count() == 2
+        # The refused page itself comes with 422, which Chromium logs; nothing else may fail.
+        assert [e for e in page.console_errors if "status of 422" not in e] == []
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("language", ["nb", "en"])
 @pytest.mark.parametrize("viewport", sorted(VIEWPORTS))
 def test_the_report_page_and_its_confirmation_pass_axe(

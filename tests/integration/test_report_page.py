@@ -113,6 +113,17 @@ def test_refusals_are_shown_beside_their_fields_keeping_what_was_typed(roomy: Fl
     assert "Kryss av" in consent.find("div", class_="error-summary").text()
 
 
+def test_every_mistake_is_shown_at_once(roomy: Flask) -> None:
+    """No kind, no place, and a contact without consent: three messages in one answer."""
+    response = _post(roomy.test_client(), contact="kari@example.no", text="Tørt")
+    assert response.status_code == 422
+    summary = parse(response.get_data(as_text=True)).find("div", class_="error-summary")
+    links = [a.attrs["href"] for a in summary.find_all("a")]
+    assert links == ["#kind-0", "#adresse", "#consent"]
+    assert "Velg hva du ser" in summary.text() and "Kryss av" in summary.text()
+    assert _count(roomy) == 0
+
+
 def test_a_post_without_the_csrf_token_is_refused(roomy: Flask) -> None:
     response = roomy.test_client().post(PAGE, data={"kind": "sewer", **FAR, "since": "na"})
     assert response.status_code == 400
