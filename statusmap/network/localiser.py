@@ -8,6 +8,7 @@ over pipes is the prior (a pipe breaks in proportion to its length) times the li
 
 from __future__ import annotations
 
+import hashlib
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,7 @@ from statusmap.network import evidence
 from statusmap.network import likelihood
 from statusmap.network.distances import share_within
 from statusmap.network.households import households_per_junction
+from statusmap.network.kept_arrays import kept
 from statusmap.network.model import Network
 from statusmap.network.pace import pace_log_likelihood
 from statusmap.network.reports import Report
@@ -49,12 +51,13 @@ class Prepared:
     seconds: float  # how long preparing took
 
 
-def _model(network: Network, base: np.ndarray, broken: np.ndarray) -> likelihood.Model:
+def _intensity(network: Network, base: np.ndarray, broken: np.ndarray) -> np.ndarray:
     households = households_per_junction(network)
     pressures = np.concatenate([broken.reshape(-1, broken.shape[-1]), base[None, :]])
-    intensity = evidence.intensities(pressures, base[None, :], households[:, None]).astype(
-        np.float32
-    )
+    return evidence.intensities(pressures, base[None, :], households[:, None]).astype(np.float32)
+
+
+def _model(network: Network, intensity: np.ndarray) -> likelihood.Model:
     to_m = network.units_to_m
     lines = [scale(network.pipe_line(p), to_m, to_m, origin=(0, 0)) for p in network.pipe_names]
     x0, y0, x1, y1 = network.extent
@@ -73,19 +76,45 @@ def _model(network: Network, base: np.ndarray, broken: np.ndarray) -> likelihood
 def prepare(network: Network, valves: list[Valve], cache_dir: Path | str | None = None) -> Prepared:
     """Everything a query needs of this network and valve layer."""
     started = time.perf_counter()
-    signatures = load_or_compute(network, Path(cache_dir) if cache_dir else None)
-    model = _model(network, signatures.base, signatures.broken)
+    cache = Path(cache_dir) if cache_dir else None
+    signatures = load_or_compute(network, cache)
+    layer = "\n".join(f"{link},{node}" for link, node in valves)
+    name = f"derived-{network.digest[:24]}-{hashlib.sha256(layer.encode()).hexdigest()[:12]}"
+
+    def derive() -> dict[str, np.ndarray]:
+        segments = valve_segments(network, valves)
+        return {
+            "intensity": _intensity(network, signatures.base, signatures.broken),
+            "near_share": share_within(network, NEAR_M),
+            "links": np.array(list(segments.link_segment), dtype=str),
+            "link_segments": np.array(list(segments.link_segment.values()), dtype=np.int64),
+            "nodes": np.array(list(segments.node_segment), dtype=str),
+            "node_segments": np.array(list(segments.node_segment.values()), dtype=np.int64),
+        }
+
+    arrays = kept(cache, name, derive)
+    model = _model(network, arrays["intensity"])
     lengths = np.maximum(model.pipe_length_m, 0.1)
+    segments = Segments(
+        link_segment=_named(arrays["links"], arrays["link_segments"]),
+        node_segment=_named(arrays["nodes"], arrays["node_segments"]),
+        layer=tuple(dict.fromkeys(valves)),
+        pipe_names=frozenset(network.wn.pipe_name_list),
+    )
     return Prepared(
         network=network,
-        segments=valve_segments(network, valves),
+        segments=segments,
         model=model,
         base=signatures.base,
         broken=signatures.broken,
         log_prior=np.log(lengths / lengths.sum()),
-        near_share=share_within(network, NEAR_M),
+        near_share=arrays["near_share"],
         seconds=time.perf_counter() - started,
     )
+
+
+def _named(names: np.ndarray, numbers: np.ndarray) -> dict[str, int]:
+    return {str(name): int(number) for name, number in zip(names, numbers, strict=True)}
 
 
 @dataclass(frozen=True)
