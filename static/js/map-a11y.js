@@ -1,14 +1,18 @@
 /* Accessibility for the folium/Leaflet maps on statusmap pages.
  * - Every focusable zone gets an accessible name (its tooltip text: kind, status, title).
  * - Keyboard focus on a zone opens its tooltip, as hovering does.
- * - Leaflet's zoom buttons get their names in the page's language (data-* on .map-frame).
+ * - Leaflet's zoom buttons and layer switch get their names in the page's language (data-* on
+ *   .map-frame).
  * Everything the map shows is also in the text list; this makes the map itself usable too.
  */
 (function () {
   "use strict";
 
   function plainText(html) {
-    return new DOMParser().parseFromString(html, "text/html").body.textContent.replace(/\s+/g, " ").trim();
+    // A line break in the tooltip parts its lines: read them as two phrases, not one word.
+    var body = new DOMParser().parseFromString(html, "text/html").body;
+    body.querySelectorAll("br").forEach(function (br) { br.replaceWith(". "); });
+    return body.textContent.replace(/\s+/g, " ").replace(/\.\s*\./g, ".").trim();
   }
 
   function nameZones(map) {
@@ -32,7 +36,8 @@
   }
 
   function nameControls(frame) {
-    [["zoomIn", ".leaflet-control-zoom-in"], ["zoomOut", ".leaflet-control-zoom-out"]].forEach(function (pair) {
+    [["zoomIn", ".leaflet-control-zoom-in"], ["zoomOut", ".leaflet-control-zoom-out"],
+     ["layers", ".leaflet-control-layers-toggle"]].forEach(function (pair) {
       var label = frame.dataset[pair[0]];
       var button = frame.querySelector(pair[1]);
       if (label && button) {

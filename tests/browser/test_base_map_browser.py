@@ -67,6 +67,7 @@ def test_tiles_come_only_from_our_own_host(page, tiled_server, upstream) -> None
     assert any(path.startswith("/grey/") for path, _agent in upstream.requests)
     switcher = page.locator(".leaflet-control-layers-base label")
     assert switcher.all_inner_texts() == [" grey", " hang", " Bare gater"]
+    assert page.locator(".leaflet-control-layers-toggle").get_attribute("title") == "Kartlag"
     assert "© Testkart" in page.locator(".leaflet-control-attribution").inner_text()
     page.wait_for_selector('.map-frame[data-streets-drawn="38"]')  # still there, beneath
     ARTIFACTS.mkdir(exist_ok=True)

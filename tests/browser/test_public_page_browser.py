@@ -61,7 +61,7 @@ def test_zones_have_names_and_show_their_tooltip_on_focus(page, live_server) -> 
         "paths => paths.map(p => p.getAttribute('aria-label'))"
     )
     assert len(names) == 4 and names.count(None) == 1, "three zones named, the boundary inert"
-    assert any(n and n.startswith("Boil-water notice (Ongoing)") for n in names)
+    assert any(n and n.startswith("Boil-water notice (Ongoing). ") for n in names)  # phrases
     assert any(n and n.startswith("Planned works (Scheduled)") for n in names)
     page.locator(".leaflet-overlay-pane path[aria-label]").first.focus()
     assert page.locator(".leaflet-tooltip").count() == 1
