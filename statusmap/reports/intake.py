@@ -156,6 +156,10 @@ def _point(lat: object, lon: object) -> tuple[float, float]:
         ) from None
     if not (math.isfinite(lon_f) and math.isfinite(lat_f)):
         raise ReportRefused("location_invalid", "location", "lat and lon must be finite numbers.")
+    if not (-90 <= lat_f <= 90 and -180 <= lon_f <= 180):
+        raise ReportRefused(
+            "location_invalid", "location", "lat must lie in [-90, 90] and lon in [-180, 180]."
+        )
     return lon_f, lat_f
 
 

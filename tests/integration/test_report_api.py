@@ -95,6 +95,7 @@ def test_a_boil_water_notice_does_not_explain_missing_water(roomy: Flask) -> Non
         ([1, 2], 400, "body_invalid", "body"),
         ({"kind": "flood", **FAR_FROM_INCIDENTS}, 400, "kind_invalid", "kind"),
         ({"kind": "sewer", "lat": "north", "lon": 10.5}, 400, "location_invalid", "location"),
+        ({"kind": "sewer", "lat": 91, "lon": 10.5}, 400, "location_invalid", "location"),
         ({"kind": "sewer"}, 422, "location_missing", "address"),
         ({"kind": "sewer", "lat": 59.91, "lon": 10.75}, 422, "outside", "location"),
         ({"kind": "sewer", "address": "Finnesikkeveien 999"}, 422, "address_unknown", "address"),
