@@ -26,6 +26,7 @@ from statusmap.models import Municipality
 from statusmap.models import Report
 from statusmap.models import Role
 from statusmap.models.base import utcnow
+from statusmap.reports.staff_reads import STAFF_LIST_LIMIT
 from statusmap.reports.staff_reads import WINDOWS
 from statusmap.reports.staff_reads import parse_kinds
 from statusmap.reports.staff_reads import parse_statuses
@@ -158,6 +159,7 @@ def reports_page(slug: str) -> str:
         marker_styles_json=marker_styles_json(),
         report_kind_labels=REPORT_KIND_LABELS,
         report_status_labels=REPORT_STATUS_LABELS,
+        list_limit=STAFF_LIST_LIMIT,
     )
 
 

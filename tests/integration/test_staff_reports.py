@@ -252,3 +252,16 @@ def test_a_draft_from_the_selection_has_a_hull_around_every_point(
         reference = _stored(app, ids["reports"][0]).reference
     public = app.test_client().get(f"/demo/meld-fra/{reference}").get_data(as_text=True)
     assert f"/demo/hendelse/{incident_id}" not in public and "report-done__known" not in public
+
+
+def test_a_cut_off_list_says_so(app: Flask, ids: dict[str, Any], monkeypatch) -> None:
+    from statusmap.reports import staff_reads
+    from statusmap.staff import report_views
+
+    viewer = _client(app, "viewer@demo.test")
+    assert "nyeste vises" not in viewer.get("/staff/demo/reports").get_data(as_text=True)
+    monkeypatch.setattr(staff_reads, "STAFF_LIST_LIMIT", 2)
+    monkeypatch.setattr(report_views, "STAFF_LIST_LIMIT", 2)
+    page = parse(viewer.get("/staff/demo/reports").get_data(as_text=True))
+    assert len(_listed(page)) == 2
+    assert "Bare de 2 nyeste vises" in page.find("p", role="status").text()
