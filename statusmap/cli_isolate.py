@@ -52,8 +52,8 @@ def isolate_command(
 
     if (pipe is None) == (point is None):
         raise click.UsageError("give exactly one of --pipe ID or --point X Y")
+    unusable = [_valve(text) for text in broken]  # before the network's seconds of loading
     network, valves = network_and_valves(network_path, units_to_m, valves_path)
-    unusable = [_valve(text) for text in broken]
     try:
         chosen = _snapped(network, point) if point is not None else str(pipe)
         result = isolate(network, valve_segments(network, valves), chosen, broken=unusable)

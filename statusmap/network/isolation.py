@@ -8,6 +8,7 @@ segment, repeatedly. Closing the valves also cuts off every part left with no pa
 
 from __future__ import annotations
 
+import re
 import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -65,6 +66,14 @@ def nearest_pipe(network: Network, x: float, y: float) -> str:
     return names[int(kept[1].nearest(Point(x, y)))]
 
 
+_RUNS = re.compile(r"\d+|\D+")
+
+
+def natural(name: str) -> tuple[tuple[int, int | str], ...]:
+    """A sort key that puts P2 before P13, as a person reads names (runs of digits as numbers)."""
+    return tuple((0, int(part)) if part.isdigit() else (1, part) for part in _RUNS.findall(name))
+
+
 def isolate(
     network: Network,
     segments_or_valves: Segments | list[Valve],
@@ -76,6 +85,9 @@ def isolate(
     if not isinstance(segments, Segments):
         segments = valve_segments(network, list(segments))
     if pipe not in segments.pipe_names:
+        if pipe in network.wn.link_name_list:
+            kind = network.wn.get_link(pipe).link_type.lower()
+            raise NetworkError(f"{pipe} is a {kind}, not a pipe; give a pipe to isolate")
         raise NetworkError(f"the network has no pipe called {pipe}")
     unusable = set(broken)
     unknown = sorted(unusable - set(segments.layer))
@@ -83,17 +95,20 @@ def isolate(
         listed = ", ".join(f"{link},{node}" for link, node in unknown)
         raise NetworkError(f"no valve in the valve layer at {listed}")
     isolated = _grow(segments, segments.link_segment[pipe], unusable)
-    to_close = sorted({v for seg in isolated for v in segments.valves(seg)} - unusable)
+    to_close = sorted(
+        {v for seg in isolated for v in segments.valves(seg)} - unusable,
+        key=lambda valve: (natural(valve[0]), natural(valve[1])),
+    )
     to_close = [v for v in to_close if not set(segments.sides(v)) <= isolated]
     dry_nodes, dry_links = _without_supply(network, segments, isolated)
     hanging = {segments.node_segment[n] for n in dry_nodes}
     hanging |= {segments.link_segment[k] for k in dry_links}
-    nodes = sorted(dry_nodes | {n for seg in isolated for n in segments.nodes(seg)})
+    nodes = sorted(dry_nodes | {n for seg in isolated for n in segments.nodes(seg)}, key=natural)
     links = dry_links | {k for k, seg in segments.link_segment.items() if seg in isolated}
     return Isolation(
         pipe=pipe,
         valves_to_close=to_close,
-        pipes=sorted(links & segments.pipe_names),
+        pipes=sorted(links & segments.pipe_names, key=natural),
         nodes=nodes,
         cut_off_segments=sorted(hanging - isolated),
         demand_m3s=_demand(network, nodes),
