@@ -8,8 +8,6 @@ the database only what is the client's own (its repeats) and stores the row.
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -23,6 +21,7 @@ from statusmap.models import IncidentKind
 from statusmap.models import IncidentStatus
 from statusmap.models import Municipality
 from statusmap.models import ReportKind
+from statusmap.reports.explained import explains
 
 
 @dataclass(frozen=True)
@@ -52,19 +51,12 @@ class ReportPlace:
     boundary: BaseGeometry
     incidents: tuple[KnownIncident, ...]
 
-    def explaining_incident_id(
-        self,
-        point: Point,
-        now: datetime,
-        *,
-        explains: Mapping[IncidentKind, Collection[ReportKind]],
-        kind: ReportKind,
-    ) -> int | None:
+    def explaining_incident_id(self, point: Point, now: datetime, kind: ReportKind) -> int | None:
         """The first (earliest) incident active at `now` whose area covers the point and whose
-        kind explains a report of `kind` (submission.EXPLAINS)."""
+        kind explains a report of `kind` (explained.py)."""
         for incident in self.incidents:
             if (
-                kind in explains.get(incident.kind, ())
+                explains(incident.kind, kind)
                 and incident.active_at(now)
                 and incident.area.covers(point)
             ):

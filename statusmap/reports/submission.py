@@ -25,7 +25,6 @@ from statusmap.gis.validation import GeometryError
 from statusmap.gis.validation import check_near
 from statusmap.gis.validation import check_point
 from statusmap.models import Incident
-from statusmap.models import IncidentKind
 from statusmap.models import Municipality
 from statusmap.models import Report
 from statusmap.models import ReportKind
@@ -33,6 +32,8 @@ from statusmap.models import ReportStatus
 from statusmap.models.report import CONTACT_MAX
 from statusmap.models.report import REFERENCE_LENGTH
 from statusmap.models.report import TEXT_MAX
+from statusmap.reports.explained import EXPLAINABLE
+from statusmap.reports.explained import explains
 from statusmap.reports.places import ReportPlace
 from statusmap.reports.storing import insert_report
 from statusmap.reports.storing import insert_unless_recent
@@ -43,20 +44,6 @@ REPEAT_WINDOW = timedelta(hours=2)
 # How far back "since when" may reach, and how far ahead of the clock it may be (clock skew).
 SINCE_LIMIT = timedelta(days=14)
 SINCE_SKEW = timedelta(minutes=5)
-# Kinds a known incident explains: "we know; here is what to do".
-# What each kind of incident explains: a report of one of these kinds inside its area is
-# answered with it ("we know; here is what to do") and linked to it. A boil-water notice
-# explains no missing water or pressure: such a report there may be a new break, so it stays
-# new evidence. Works and shutdowns stop or disturb the supply (discoloured water after).
-_SUPPLY = frozenset({ReportKind.NO_WATER, ReportKind.LOW_PRESSURE, ReportKind.DISCOLOURED_WATER})
-EXPLAINS: dict[IncidentKind, frozenset[ReportKind]] = {
-    IncidentKind.SHUTDOWN: _SUPPLY,
-    IncidentKind.PLANNED_WORKS: _SUPPLY,
-    IncidentKind.LOW_PRESSURE: frozenset({ReportKind.LOW_PRESSURE}),
-    IncidentKind.DISCOLOURED_WATER: frozenset({ReportKind.DISCOLOURED_WATER}),
-    IncidentKind.SEWER: frozenset({ReportKind.SEWER}),
-}
-EXPLAINED_BY_INCIDENTS = frozenset().union(*EXPLAINS.values())
 # Unambiguous to read aloud over the phone: no 0/O, 1/I/L.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -258,13 +245,13 @@ def _explaining_incident(
     point: Point,
     now: datetime,
 ) -> Incident | None:
-    if kind not in EXPLAINED_BY_INCIDENTS:
+    if kind not in EXPLAINABLE:
         return None
     if isinstance(municipality, ReportPlace):
-        found = municipality.explaining_incident_id(point, now, explains=EXPLAINS, kind=kind)
+        found = municipality.explaining_incident_id(point, now, kind)
         return session.get(Incident, found) if found is not None else None
     covering = incidents_covering_point(session, municipality.id, point, now=now)
-    return next((i for i in covering if kind in EXPLAINS.get(i.kind, ())), None)
+    return next((i for i in covering if explains(i.kind, kind)), None)
 
 
 def _incident_of(session: Session, report: Report) -> Incident | None:
