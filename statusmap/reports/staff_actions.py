@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import enum
 from collections import Counter
+from collections.abc import Iterable
 from collections.abc import Sequence
 
 from sqlalchemy import select
@@ -37,6 +38,23 @@ DRAFT_KINDS = {
     ReportKind.WATER_OK: IncidentKind.OTHER,
 }
 SELECTION_LIMIT = 500
+# The more serious kind wins a tie of counts; "water OK" never names a draft beside others.
+SEVERITY = (
+    ReportKind.NO_WATER,
+    ReportKind.LEAK_SEEN,
+    ReportKind.LOW_PRESSURE,
+    ReportKind.SEWER,
+    ReportKind.DISCOLOURED_WATER,
+    ReportKind.WATER_OK,
+)
+
+
+def leading_kind(kinds: Iterable[ReportKind]) -> ReportKind:
+    """The most reported kind, the more serious one on a tie, "water OK" only when alone."""
+    counts = Counter(kinds)
+    if len(counts) > 1:
+        counts.pop(ReportKind.WATER_OK, None)
+    return max(counts, key=lambda kind: (counts[kind], -SEVERITY.index(kind)))
 
 
 class ReportActionError(ValueError):
@@ -128,7 +146,7 @@ def draft_from_reports(
     if not reports:
         raise ReportActionError("nothing_selected", "No reports were selected.")
     area = hull_around([report.location for report in reports], municipality.utm_epsg)
-    common = Counter(report.kind for report in reports).most_common(1)[0][0]
+    common = leading_kind(report.kind for report in reports)
     count = len(reports)
     title = {
         "nb": f"Meldinger fra innbyggere ({count})",
