@@ -14,6 +14,7 @@ from flask import make_response
 from flask import redirect
 from flask import render_template
 from flask import request
+from flask import session
 from flask import url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -39,6 +40,8 @@ from statusmap.reports.submission import shown_reference
 from statusmap.reports.submission import submit_report
 from statusmap.web_maps import base_map_for
 
+DECOY = "report_decoy"  # the session key of the honeypot's answer
+
 
 @bp.route("/<slug>/meld-fra", methods=["GET", "POST"])
 @limited_reports
@@ -48,9 +51,10 @@ def report_page(slug: str) -> Response:
     form = ReportForm()
     status = 200
     if form.validate_on_submit():
-        if form.website.data:  # the honeypot: looks taken, stores nothing
-            fake = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
-            return _no_store(_done_page(municipality, shown_reference(fake), None, None), 200)
+        if form.website.data:  # the honeypot: answered as a report taken, stores nothing
+            decoy = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+            session[DECOY] = {"reference": decoy, "kind": form.kind.data or ""}
+            return redirect(url_for(".report_done", slug=slug, reference=decoy), 303)
         try:
             reference = _take(municipality, form)
         except ReportRefused as refused:
@@ -103,7 +107,7 @@ def report_done(slug: str, reference: str) -> Response:
         )
     )
     if report is None:
-        abort(404)
+        return _decoy_page(municipality, reference)
     # Staff may link a report to a draft they are preparing: the public sees only what is public.
     linked = report.incident_id
     incident = public_incident(db.session(), municipality.id, linked) if linked else None
@@ -111,15 +115,33 @@ def report_done(slug: str, reference: str) -> Response:
     return _no_store(page, 200)
 
 
+def _decoy_page(municipality: Municipality, reference: str) -> Response:
+    """The honeypot's confirmation, only to the client that filled it (its session says so):
+    like a real one, so a robot learns nothing; anyone else gets the 404 of an unknown one."""
+    decoy = session.get(DECOY) or {}
+    if decoy.get("reference") != reference.replace("-", "").upper():
+        abort(404)
+    kinds = {kind.value: label for kind, label in REPORT_KIND_LABELS.items()}
+    page = render_template(
+        "public/report_done.html",
+        m=municipality,
+        reference=shown_reference(decoy["reference"]),
+        kind_label=kinds.get(decoy.get("kind", "")),
+        received_at=utcnow(),
+        incident=None,
+    )
+    return _no_store(page, 200)
+
+
 def _done_page(
-    municipality: Municipality, reference: str, report: Report | None, incident: Incident | None
+    municipality: Municipality, reference: str, report: Report, incident: Incident | None
 ) -> str:
     return render_template(
         "public/report_done.html",
         m=municipality,
         reference=reference,
-        kind_label=REPORT_KIND_LABELS[report.kind] if report else None,
-        received_at=report.created_at if report else utcnow(),
+        kind_label=REPORT_KIND_LABELS[report.kind],
+        received_at=report.created_at,
         incident=incident,
     )
 

@@ -131,10 +131,18 @@ def test_a_post_without_the_csrf_token_is_refused(roomy: Flask) -> None:
 
 
 def test_a_filled_honeypot_looks_taken_and_stores_nothing(roomy: Flask) -> None:
-    response = _post(roomy.test_client(), kind="sewer", website="http://spam.example", **FAR)
-    assert response.status_code == 200
-    assert "Takk for meldingen" in response.get_data(as_text=True)
-    assert _count(roomy) == 0
+    """Answered as a real report is (303, then its confirmation), so a robot learns nothing."""
+    client = roomy.test_client()
+    real = _post(client, kind="sewer", **FAR)
+    trap = _post(client, kind="sewer", website="http://spam.example", lat="60.35", lon="10.53")
+    assert trap.status_code == real.status_code == 303
+    assert trap.headers["Location"].startswith("/demo/meld-fra/")
+    pages = [parse(client.get(r.headers["Location"]).get_data(as_text=True)) for r in (real, trap)]
+    for page in pages:
+        assert page.find("h1").text() == "Takk for meldingen"
+        assert "Avløp" in page.find("main").text()  # the kind reported, as on a real one
+    assert _count(roomy) == 1
+    assert roomy.test_client().get(trap.headers["Location"]).status_code == 404  # no one else
 
 
 def test_a_burst_on_the_form_gets_429_and_nothing_else_changes(database_url: str) -> None:
