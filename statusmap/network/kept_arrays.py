@@ -39,18 +39,41 @@ def kept(
     if cache_dir is None:
         return derive()
     path = cache_dir / f"{name}-{code_digest()}.npz"
-    if path.exists():
-        try:
-            with path.open("rb") as handle, np.load(handle, allow_pickle=False) as data:
-                return {key: data[key] for key in data.files}
-        except (OSError, ValueError, KeyError, zipfile.BadZipFile, EOFError):
-            log.warning("the cached arrays in %s are damaged; deriving them again", path)
+    found = read_arrays(path)
+    if found is not None:
+        return found
+    make_room(cache_dir)
     arrays = derive()
+    write_arrays(path, arrays)
+    return arrays
+
+
+def read_arrays(path: Path) -> dict[str, np.ndarray] | None:
+    """The arrays of a kept file; None when there is none or it is damaged (a warning then)."""
+    if not path.exists():
+        return None
+    try:
+        # The file is opened here, so it is closed even when numpy cannot read it.
+        with path.open("rb") as handle, np.load(handle, allow_pickle=False) as data:
+            return {key: data[key] for key in data.files}
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile, EOFError):
+        log.warning("the cached arrays in %s are damaged; computing them again", path)
+        return None
+
+
+def make_room(directory: Path) -> None:
+    """Make the cache directory, or refuse it (before minutes of work that could not be kept)."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise NetworkError(f"cannot keep the cache in {directory}: {error}") from None
+
+
+def write_arrays(path: Path, arrays: dict[str, np.ndarray]) -> None:
+    """Keep the arrays in one file, written whole or not at all (a reader never sees half)."""
     partial = path.with_suffix(".partial.npz")
     try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
         np.savez(partial, **arrays)  # type: ignore[arg-type]
         partial.replace(path)
     except OSError as error:
-        raise NetworkError(f"cannot keep the cache in {cache_dir}: {error}") from None
-    return arrays
+        raise NetworkError(f"cannot keep the cache in {path.parent}: {error}") from None

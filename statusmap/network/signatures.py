@@ -7,15 +7,16 @@ content, so a query only reads arrays.
 from __future__ import annotations
 
 import logging
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from statusmap.network import hydraulics
+from statusmap.network.kept_arrays import make_room
+from statusmap.network.kept_arrays import read_arrays
+from statusmap.network.kept_arrays import write_arrays
 from statusmap.network.model import Network
-from statusmap.network.model import NetworkError
 
 log = logging.getLogger(__name__)
 
@@ -98,53 +99,40 @@ def _cache_path(cache_dir: Path, network: Network) -> Path:
 def load_or_compute(network: Network, cache_dir: Path | None) -> Signatures:
     """The network's signatures from the cache when it holds them, else computed (and kept)."""
     path = _cache_path(cache_dir, network) if cache_dir is not None else None
-    if path is not None and path.exists():
-        kept = _read_kept(path, network)
+    if path is not None:
+        kept = _fitting(read_arrays(path), network, path)
         if kept is not None:
             return kept
-    if path is not None:  # refuse an unusable directory before minutes of solving
-        _make_room(path.parent)
+        make_room(path.parent)  # refuse an unusable directory before minutes of solving
     signatures = compute_signatures(network)
     if path is not None:
-        partial = path.with_suffix(".partial.npz")
-        try:
-            np.savez(
-                partial,
-                pipes=np.array(signatures.pipes),
-                junctions=np.array(signatures.junctions),
-                base=signatures.base,
-                broken=signatures.broken,
-            )
-            partial.replace(path)  # a reader never sees half a file
-        except OSError as error:
-            raise NetworkError(f"cannot keep the cache in {path.parent}: {error}") from None
+        arrays = {
+            "pipes": np.array(signatures.pipes),
+            "junctions": np.array(signatures.junctions),
+            "base": signatures.base,
+            "broken": signatures.broken,
+        }
+        write_arrays(path, arrays)
     return signatures
 
 
-def _make_room(directory: Path) -> None:
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise NetworkError(f"cannot keep the cache in {directory}: {error}") from None
-
-
-def _read_kept(path: Path, network: Network) -> Signatures | None:
-    """The kept signatures, or None when the file is damaged or not this network's (then they
-    are computed again and the file replaced)."""
-    try:
-        # The file is opened here, so it is closed even when numpy cannot read it.
-        with path.open("rb") as handle, np.load(handle, allow_pickle=False) as data:
-            kept = Signatures(
-                [str(p) for p in data["pipes"]],
-                [str(j) for j in data["junctions"]],
-                data["base"],
-                data["broken"],
-            )
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile, EOFError):
-        log.warning("the cached signatures in %s are damaged; computing them again", path)
+def _fitting(
+    arrays: dict[str, np.ndarray] | None, network: Network, path: Path
+) -> Signatures | None:
+    """The kept signatures, or None when there are none or they are not this network's."""
+    if arrays is None:
         return None
-    pipes, junctions = len(network.pipe_names), len(network.junction_names)
-    if kept.pipes != network.pipe_names or kept.broken.shape != (pipes, len(OPENINGS), junctions):
+    try:
+        kept = Signatures(
+            [str(p) for p in arrays["pipes"]],
+            [str(j) for j in arrays["junctions"]],
+            arrays["base"],
+            arrays["broken"],
+        )
+    except KeyError:
+        kept = None
+    shape = (len(network.pipe_names), len(OPENINGS), len(network.junction_names))
+    if kept is None or kept.pipes != network.pipe_names or kept.broken.shape != shape:
         log.warning("the cached signatures in %s do not fit the network; computing again", path)
         return None
     return kept
