@@ -7,6 +7,7 @@ reports do not move the public change stamp. Every answer here is no-store.
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
 
 from flask import abort
 from flask import current_app
@@ -26,6 +27,7 @@ from statusmap.maps.report_form_map import build_report_map
 from statusmap.models import Incident
 from statusmap.models import Municipality
 from statusmap.models import Report
+from statusmap.models import ReportKind
 from statusmap.models.base import utcnow
 from statusmap.municipalities import get_municipality
 from statusmap.public.blueprint import bp
@@ -111,7 +113,8 @@ def report_done(slug: str, reference: str) -> Response:
     # Staff may link a report to a draft they are preparing: the public sees only what is public.
     linked = report.incident_id
     incident = public_incident(db.session(), municipality.id, linked) if linked else None
-    page = _done_page(municipality, shown_reference(report.reference), report, incident)
+    shown = shown_reference(report.reference)
+    page = _done_page(municipality, shown, report.kind, report.created_at, incident)
     return _no_store(page, 200)
 
 
@@ -121,27 +124,24 @@ def _decoy_page(municipality: Municipality, reference: str) -> Response:
     decoy = session.get(DECOY) or {}
     if decoy.get("reference") != reference.replace("-", "").upper():
         abort(404)
-    kinds = {kind.value: label for kind, label in REPORT_KIND_LABELS.items()}
-    page = render_template(
-        "public/report_done.html",
-        m=municipality,
-        reference=shown_reference(decoy["reference"]),
-        kind_label=kinds.get(decoy.get("kind", "")),
-        received_at=utcnow(),
-        incident=None,
-    )
+    kind = next((k for k in REPORT_KIND_LABELS if k.value == decoy.get("kind")), None)
+    page = _done_page(municipality, shown_reference(decoy["reference"]), kind, utcnow(), None)
     return _no_store(page, 200)
 
 
 def _done_page(
-    municipality: Municipality, reference: str, report: Report, incident: Incident | None
+    municipality: Municipality,
+    reference: str,
+    kind: ReportKind | None,
+    received_at: datetime,
+    incident: Incident | None,
 ) -> str:
     return render_template(
         "public/report_done.html",
         m=municipality,
         reference=reference,
-        kind_label=REPORT_KIND_LABELS[report.kind],
-        received_at=report.created_at,
+        kind_label=REPORT_KIND_LABELS[kind] if kind else None,
+        received_at=received_at,
         incident=incident,
     )
 
